@@ -1,4 +1,13 @@
 """Adapters: one interface per partner capability, a registry, and mock implementations.
 
 Depends on nothing else in the project (see ARCHITECTURE.md).
+
+- :mod:`adapters.base`: the interfaces (Protocols) and, re-exported, the records.
+- :mod:`adapters.records`, :mod:`adapters.partial_date`, :mod:`adapters.signatures`,
+  :mod:`adapters.exchange`: the records (frozen dataclasses).
+- :mod:`adapters.capabilities`, :mod:`adapters.registry`, :mod:`adapters.service`: picking
+  an implementation by configuration.
+- :mod:`adapters.jpki_profile`, :mod:`adapters.jpki_verify`: reading JPKI certificates and
+  verifying signatures (real code; the trust anchor is injected).
+- :mod:`adapters.mock`: the mocks over a generated demo population of 国立市.
 """

@@ -145,6 +145,16 @@ ErrorCode = Literal[
     "too_many",
     "rule",
     "unknown_field",
+    # Dates.
+    "wrong_era",
+    "in_future",
+    "in_past",
+    "age_out_of_range",
+    "out_of_range",
+    # Lists and files.
+    "duplicate",
+    "file_type",
+    "file_too_large",
 ]
 
 FormSpec.model_rebuild()

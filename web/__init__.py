@@ -1,1 +1,72 @@
-"""web package."""
+"""The Flask application: resident, counter, staff and API screens over the engine."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from flask import Flask, Response, render_template
+
+from engine.config import Settings, load_settings
+from engine.db import make_engine
+from engine.outbox import OutboxWorker, start_worker_thread
+from engine.runtime import Runtime, build_runtime
+
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; "
+    "frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+
+
+def create_app(
+    settings: Settings | None = None, test_config: dict[str, Any] | None = None
+) -> Flask:
+    """Build the app: runtime (database, definitions, keys), blueprints, headers, worker."""
+    settings = settings or load_settings()
+    app = Flask(__name__, instance_path=str(settings.data_dir))
+    app.config.update(
+        SECRET_KEY=settings.secret("flask.key"),
+        SESSION_COOKIE_SECURE=True,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        MAX_CONTENT_LENGTH=50 * 1024 * 1024,
+    )
+    if test_config:
+        app.config.update(test_config)
+    rt = build_runtime(settings, make_engine(settings.database_url))
+    rt.sync_definitions()
+    app.extensions["madoguchi"] = rt
+
+    @app.after_request
+    def _headers(resp: Response) -> Response:
+        for k, v in SECURITY_HEADERS.items():
+            resp.headers.setdefault(k, v)
+        if app.config.get("SESSION_COOKIE_SECURE"):
+            resp.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        return resp
+
+    @app.get("/")
+    def home() -> str:
+        return render_template("home.html", procedures=list(rt.catalog), today=dt.date.today())
+
+    @app.get("/healthz")
+    def healthz() -> dict[str, Any]:
+        return {"status": "ok", "procedures": len(rt.catalog.procedures)}
+
+    if settings.worker and not app.config.get("TESTING"):
+        worker = OutboxWorker(
+            rt.db, worker_id="web-thread", max_attempts=settings.outbox_max_attempts
+        )
+        app.extensions["madoguchi_worker_stop"] = start_worker_thread(worker)
+    return app
+
+
+def runtime(app: Flask) -> Runtime:
+    """The runtime the app was built with."""
+    rt: Runtime = app.extensions["madoguchi"]
+    return rt

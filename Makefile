@@ -1,0 +1,33 @@
+# The README's commands. Both set up what they need first (idempotent, fast when done).
+VENV ?= .venv
+BIN := $(VENV)/bin
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: setup demo test lint typecheck unit bench clean
+
+setup:
+	@./scripts/bootstrap.sh
+
+## Start the whole system with demo data on the embedded default (SQLite in instance/).
+demo: setup
+	$(BIN)/madoguchi demo
+
+## The whole test suite: lint, types, architecture, tests (PostgreSQL ones when configured).
+test: setup lint typecheck unit
+
+lint:
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+
+typecheck:
+	$(BIN)/mypy
+
+unit:
+	$(BIN)/pytest -q -n 2 --dist loadfile
+
+bench: setup
+	$(BIN)/python bench/engine.py
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

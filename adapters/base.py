@@ -1,0 +1,263 @@
+"""The interfaces: one Protocol per partner capability.
+
+The engine and the web layer talk to partners only through these. Which implementation
+stands behind each one is chosen by configuration through :mod:`adapters.registry`
+(mocks are ordinary implementations registered under the id ``mock``).
+
+Implemented so far: :class:`ResidentRegistry`, :class:`JpkiVerifier`,
+:class:`PublicFundsAccounts` (mocks in :mod:`adapters.mock`).
+
+Declared only, with no implementation yet: :class:`PittariIntake`, :class:`OssIntake`,
+:class:`CoreSystem`, :class:`Notifier`, :class:`ResidentLogin`. Their methods document the
+contract the coming implementations must keep.
+
+Remote implementations raise :class:`adapters.errors.PartnerError` subclasses for
+timeouts, server errors and malformed replies; callers retry those.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+from typing import Protocol
+
+from adapters.exchange import (
+    AuthorizationRequest,
+    IntakeEntry,
+    IntakePackage,
+    LoginIdentity,
+    Notice,
+    NoticeReceipt,
+    PortalStatus,
+    RegistrationResult,
+)
+from adapters.partial_date import PartialDate
+from adapters.records import (
+    AccountType,
+    Address,
+    ForeignResidentStatus,
+    Household,
+    PersonName,
+    PublicFundsAccount,
+    Relationship,
+    Resident,
+    Sex,
+)
+from adapters.signatures import (
+    CertificateInfo,
+    CertificateKind,
+    FailedCheck,
+    Signature,
+    VerificationResult,
+)
+
+# The records are re-exported so that callers can take interfaces and records from one place.
+__all__ = [
+    "AccountType",
+    "Address",
+    "AuthorizationRequest",
+    "CertificateInfo",
+    "CertificateKind",
+    "CoreSystem",
+    "FailedCheck",
+    "ForeignResidentStatus",
+    "Household",
+    "IntakeChannel",
+    "IntakeEntry",
+    "IntakePackage",
+    "JpkiVerifier",
+    "LoginIdentity",
+    "Notice",
+    "NoticeReceipt",
+    "Notifier",
+    "OssIntake",
+    "PartialDate",
+    "PersonName",
+    "PittariIntake",
+    "PortalStatus",
+    "PublicFundsAccount",
+    "PublicFundsAccounts",
+    "RegistrationResult",
+    "Relationship",
+    "Resident",
+    "ResidentLogin",
+    "ResidentRegistry",
+    "Sex",
+    "Signature",
+    "VerificationResult",
+]
+
+
+class ResidentRegistry(Protocol):
+    """住民記録: the basic resident register, read-only.
+
+    Lookups return None when nothing matches; they never raise for an unknown number.
+    Returned records are immutable, so callers cannot change the register through them.
+    """
+
+    def by_resident_number(self, resident_number: str) -> Resident | None:
+        """The resident with this 宛名番号."""
+        ...
+
+    def by_my_number(self, my_number: str) -> Resident | None:
+        """The resident with this My Number (個人番号)."""
+        ...
+
+    def by_certificate_serial(self, serial: int) -> Resident | None:
+        """The resident a card certificate was issued to (シリアル番号の紐付).
+
+        Serials of revoked or superseded certificates stay linked to their holder, so an
+        old signature can still be attributed.
+        """
+        ...
+
+    def household(self, household_number: str) -> Household | None:
+        """The household (世帯) with this 世帯番号, head first, with each member's 続柄."""
+        ...
+
+    def search(
+        self,
+        *,
+        name: str | None = None,
+        kana: str | None = None,
+        birth_date: date | None = None,
+        limit: int = 50,
+    ) -> tuple[Resident, ...]:
+        """Residents matching every given criterion, for the counter (窓口) search.
+
+        ``name`` matches part of the registered name or alias (spaces ignored); ``kana``
+        matches the start of the reading (hiragana, half-width and spaces accepted);
+        ``birth_date`` matches recorded birth dates that agree with it, including partly
+        unknown ones. At least one criterion is required (``ValueError`` otherwise).
+        Results are ordered by reading, then birth date, and cut at ``limit``.
+        """
+        ...
+
+
+class JpkiVerifier(Protocol):
+    """Checks JPKI signatures made with the My Number Card's signing certificate."""
+
+    def verify(
+        self,
+        payload: bytes,
+        signature: Signature,
+        expected_signer: str | int,
+        at: datetime,
+    ) -> VerificationResult:
+        """Check ``signature`` over exactly ``payload`` as of ``at`` (timezone-aware).
+
+        The checks run in this order and the first failure is reported: the signature
+        verifies over the bytes (``signature``), the certificate chains to the JPKI root
+        (``chain``), ``at`` lies within its validity (``not_yet_valid``, ``expired``), it is
+        not revoked at ``at`` (``revoked``), and the signer is ``expected_signer``: a
+        resident number (``str``, resolved through the serial-number link) or a certificate
+        serial (``int``) (``not_applicant``).
+        """
+        ...
+
+
+class PublicFundsAccounts(Protocol):
+    """公金受取口座: accounts residents registered with the Digital Agency."""
+
+    def lookup(self, my_number: str) -> PublicFundsAccount | None:
+        """The account registered for this My Number, or None when there is none."""
+        ...
+
+
+class IntakeChannel(Protocol):
+    """Interface only (not implemented yet): a national portal the municipality pulls from.
+
+    The municipality pulls: it lists pending applications, downloads each package,
+    acknowledges it once the package is safely stored, and later posts statuses the
+    resident sees. Downloading is repeatable until acknowledged; an acknowledged package
+    is never listed again.
+    """
+
+    def list_pending(self, limit: int = 100) -> tuple[IntakeEntry, ...]:
+        """Applications submitted and not yet acknowledged, oldest first."""
+        ...
+
+    def download(self, application_id: str) -> IntakePackage:
+        """The full package of one application; the same package on every call."""
+        ...
+
+    def acknowledge(self, application_id: str) -> None:
+        """Confirm receipt; idempotent (acknowledging twice is not an error)."""
+        ...
+
+    def post_status(
+        self, application_id: str, status: PortalStatus, message_ja: str | None = None
+    ) -> None:
+        """Show ``status`` (and an optional message) to the resident; idempotent."""
+        ...
+
+
+class PittariIntake(IntakeChannel, Protocol):
+    """Interface only (not implemented yet): Mynaportal ぴったりサービス intake.
+
+    Carries the childcare, care and disaster procedures. Notices to the Mynaportal inbox
+    go through a :class:`Notifier` for the ``mynaportal`` channel.
+    """
+
+
+class OssIntake(IntakeChannel, Protocol):
+    """Interface only (not implemented yet): 自動車保有関係手続のワンストップサービス intake.
+
+    Carries the vehicle procedures; one filing fans out to the police and the
+    prefectural tax office, each pulling its own part.
+    """
+
+
+class CoreSystem(Protocol):
+    """Interface only (not implemented yet): a standard-compliant core system (標準準拠システム).
+
+    ``business`` names the core business (see :class:`adapters.exchange.CoreBusiness`).
+    """
+
+    def register(
+        self, business: str, idempotency_key: str, record: Mapping[str, object]
+    ) -> RegistrationResult:
+        """Write a decided result (a benefit record, a certification, ...).
+
+        Idempotent: a repeated key returns the first result with ``created=False`` and
+        writes nothing new.
+        """
+        ...
+
+    def lookup(self, business: str, idempotency_key: str) -> RegistrationResult | None:
+        """The registration made under ``idempotency_key``, if any.
+
+        Used for reconciliation after a call whose reply was lost.
+        """
+        ...
+
+    def query(self, business: str, criteria: Mapping[str, str]) -> tuple[Mapping[str, object], ...]:
+        """Records of ``business`` matching ``criteria``, for prefill and checks."""
+        ...
+
+
+class Notifier(Protocol):
+    """Interface only (not implemented yet): delivers notices to residents."""
+
+    def send(self, notice: Notice) -> NoticeReceipt:
+        """Accept ``notice`` for delivery on its channel; idempotent per idempotency key."""
+        ...
+
+
+class ResidentLogin(Protocol):
+    """Interface only (not implemented yet): resident login with the My Number Card.
+
+    OpenID Connect authorization code flow with the Digital Authentication App
+    (デジタル認証アプリ) or its mock; scopes ``openid`` plus ``name address birthdate
+    gender`` for the basic four items.
+    """
+
+    def begin(self, redirect_uri: str, scopes: Sequence[str]) -> AuthorizationRequest:
+        """Start a login: the URL to redirect to, with fresh ``state`` and ``nonce``."""
+        ...
+
+    def complete(
+        self, redirect_uri: str, code: str, state: str, expected: AuthorizationRequest
+    ) -> LoginIdentity:
+        """Exchange the authorization code after checking ``state`` and the ID token."""
+        ...

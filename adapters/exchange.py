@@ -1,0 +1,147 @@
+"""Records for the partners whose adapters are declared but not implemented yet.
+
+These are the shapes the interfaces in :mod:`adapters.base` promise for the intake
+channels (Pittari, OSS), the core systems, notices and resident login. Implementations
+(mocks first) will arrive with the engine work that needs them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+from adapters.partial_date import PartialDate
+from adapters.records import Sex
+from adapters.signatures import Signature
+
+
+class PortalStatus(StrEnum):
+    """The statuses a resident sees in Mynaportal for an application."""
+
+    IN_PROGRESS = "処理中"
+    CORRECTION_REQUESTED = "要訂正"
+    INTAKE_ERROR = "受付エラー"
+    DONE = "完了"
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file carried with an application: the form rendering or a supporting document."""
+
+    filename: str
+    media_type: str
+    content: bytes = field(repr=False)
+
+
+@dataclass(frozen=True)
+class IntakeEntry:
+    """One application waiting to be downloaded from an intake channel."""
+
+    application_id: str
+    procedure_code: str
+    submitted_at: datetime
+
+
+@dataclass(frozen=True)
+class IntakePackage:
+    """A downloaded application package.
+
+    ``signed_payload`` holds the exact bytes the applicant signed (canonical JSON of
+    ``form_data``); ``signature`` is None for procedures filed with login only.
+    """
+
+    format_version: str
+    application_id: str
+    procedure_code: str
+    municipality_code: str
+    submitted_at: datetime
+    form_data: Mapping[str, object]
+    rendering: Attachment
+    attachments: tuple[Attachment, ...]
+    signed_payload: bytes = field(repr=False)
+    signature: Signature | None
+
+
+class CoreBusiness(StrEnum):
+    """Core systems (基幹業務システム) the procedures register results in."""
+
+    CHILD_ALLOWANCE = "child_allowance"  # 児童手当
+    CHILDCARE = "childcare"  # 子ども・子育て支援
+    CHILD_REARING_ALLOWANCE = "child_rearing_allowance"  # 児童扶養手当
+    MATERNAL_HEALTH = "maternal_health"  # 健康管理 (母子保健)
+    CARE_INSURANCE = "care_insurance"  # 介護保険
+    RESIDENT_TAX = "resident_tax"  # 個人住民税 (income status for benefit checks)
+    DISASTER_SUPPORT = "disaster_support"  # 被災者支援
+    PREFECTURAL_CAR_TAX = "prefectural_car_tax"  # 都道府県税 (自動車税)
+    POLICE_PARKING = "police_parking"  # 警察 (保管場所証明)
+
+
+@dataclass(frozen=True)
+class RegistrationResult:
+    """The core system's answer to a registration.
+
+    ``created`` is False when the idempotency key had been seen before and the earlier
+    record was returned instead of a new one.
+    """
+
+    business: str
+    idempotency_key: str
+    record_id: str
+    registered_at: datetime
+    created: bool
+
+
+class NoticeChannel(StrEnum):
+    """Where a notice to a resident is delivered."""
+
+    MYNAPORTAL = "mynaportal"  # お知らせ in the Mynaportal inbox
+    EMAIL = "email"
+    POST = "post"
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A notice (通知) to a resident, Japanese first."""
+
+    recipient_resident_number: str
+    channel: NoticeChannel
+    subject_ja: str
+    body_ja: str
+    idempotency_key: str
+    subject_en: str | None = None
+    body_en: str | None = None
+    application_id: str | None = None
+
+
+@dataclass(frozen=True)
+class NoticeReceipt:
+    """Proof that a notifier accepted a notice for delivery."""
+
+    notice_id: str
+    accepted_at: datetime
+
+
+@dataclass(frozen=True)
+class AuthorizationRequest:
+    """Where to send the resident's browser to log in, and the values to check on return."""
+
+    url: str
+    state: str
+    nonce: str
+
+
+@dataclass(frozen=True)
+class LoginIdentity:
+    """A resident identified by the Digital Authentication App (OpenID Connect).
+
+    The basic four items are present only when their scopes were granted.
+    """
+
+    subject: str
+    scopes: tuple[str, ...]
+    name: str | None = None
+    address: str | None = None
+    birth_date: PartialDate | None = None
+    sex: Sex | None = None

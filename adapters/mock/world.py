@@ -1,0 +1,127 @@
+"""The demo world: one population with its registry, PKI, card reader and accounts.
+
+The mocks must agree with each other (a certificate serial from the PKI must resolve to a
+resident in the registry), so they are built together from one :class:`DemoWorld`.
+:func:`shared_world` keeps one world per (seed, today, size) for the process; the mock
+factories registered in the default registry use it.
+
+Configuration keys read by the mocks:
+
+====================== ============================================== =================
+key                    meaning                                         default
+====================== ============================================== =================
+``mock_seed``          seed of the demo population                     ``132152``
+``mock_today``         the demo's "today" (ISO date)                   today's date
+``mock_population``    minimum number of generated residents           ``1000``
+====================== ============================================== =================
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from adapters.base import JpkiVerifier, PublicFundsAccounts, ResidentRegistry
+from adapters.capabilities import JPKI_VERIFIER, PUBLIC_FUNDS_ACCOUNTS, RESIDENT_REGISTRY
+from adapters.jpki_verify import SignatureVerifier
+from adapters.mock.card_reader import MockCardReader
+from adapters.mock.jpki_authority import MockJpkiAuthority
+from adapters.mock.population import (
+    DEFAULT_SEED,
+    DEFAULT_SIZE,
+    Population,
+    generate_population,
+)
+from adapters.mock.public_funds import MockPublicFundsAccounts, generate_accounts
+from adapters.mock.resident_registry import MockResidentRegistry
+from adapters.registry import default_registry
+from adapters.signatures import CertificateKind
+
+
+@dataclass(frozen=True)
+class DemoWorld:
+    """Everything the mocks share, built from one population."""
+
+    population: Population
+    resident_registry: MockResidentRegistry
+    authority: MockJpkiAuthority
+    card_reader: MockCardReader
+    verifier: SignatureVerifier
+    public_funds_accounts: MockPublicFundsAccounts
+
+    @classmethod
+    def build(
+        cls, seed: int = DEFAULT_SEED, today: date | None = None, size: int = DEFAULT_SIZE
+    ) -> DemoWorld:
+        """A new world: population, registry, PKI (certificates made lazily), accounts."""
+        return cls.from_population(generate_population(seed, today, size))
+
+    @classmethod
+    def from_population(cls, population: Population) -> DemoWorld:
+        """A new world over an existing population (fresh PKI keys and PIN counters)."""
+        registry = MockResidentRegistry(population)
+        authority = MockJpkiAuthority(population)
+
+        def resolve(serial: int) -> str | None:
+            resident = registry.by_certificate_serial(serial)
+            return None if resident is None else resident.resident_number
+
+        verifier = SignatureVerifier(
+            authority.trust_anchor(CertificateKind.SIGNING),
+            lambda: authority.revocation_list(CertificateKind.SIGNING),
+            resolve,
+        )
+        return cls(
+            population=population,
+            resident_registry=registry,
+            authority=authority,
+            card_reader=MockCardReader(population, authority),
+            verifier=verifier,
+            public_funds_accounts=MockPublicFundsAccounts(generate_accounts(population)),
+        )
+
+
+_worlds: dict[tuple[int, date, int], DemoWorld] = {}
+_worlds_lock = threading.Lock()
+
+
+def shared_world(
+    seed: int = DEFAULT_SEED, today: date | None = None, size: int = DEFAULT_SIZE
+) -> DemoWorld:
+    """The process-wide world for these settings, built on first use."""
+    key = (seed, date.today() if today is None else today, size)
+    with _worlds_lock:
+        world = _worlds.get(key)
+        if world is None:
+            world = DemoWorld.build(*key)
+            _worlds[key] = world
+        return world
+
+
+def world_from_config(config: Mapping[str, str]) -> DemoWorld:
+    """The shared world named by the ``mock_*`` settings (``ValueError`` when malformed)."""
+    seed = int(config.get("mock_seed", str(DEFAULT_SEED)))
+    today_text = config.get("mock_today")
+    today = None if today_text is None else date.fromisoformat(today_text)
+    size = int(config.get("mock_population", str(DEFAULT_SIZE)))
+    return shared_world(seed, today, size)
+
+
+@default_registry.register(RESIDENT_REGISTRY, "mock")
+def mock_resident_registry(config: Mapping[str, str]) -> ResidentRegistry:
+    """The demo population's resident registry."""
+    return world_from_config(config).resident_registry
+
+
+@default_registry.register(JPKI_VERIFIER, "mock")
+def mock_jpki_verifier(config: Mapping[str, str]) -> JpkiVerifier:
+    """A signature verifier trusting the mock JPKI signing CA."""
+    return world_from_config(config).verifier
+
+
+@default_registry.register(PUBLIC_FUNDS_ACCOUNTS, "mock")
+def mock_public_funds_accounts(config: Mapping[str, str]) -> PublicFundsAccounts:
+    """The demo public-funds accounts."""
+    return world_from_config(config).public_funds_accounts

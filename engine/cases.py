@@ -1,0 +1,512 @@
+"""Filing and moving cases: ``submit`` and ``fire``.
+
+Both run inside the caller's transaction (the boundary owns it: a request, a CLI command,
+the worker) and write everything a change needs together: the case row, its hash-chained
+event and its outbox rows. Nothing here commits.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import hashlib
+import json
+import secrets
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from engine import calendar
+from engine.actors import Actor
+from engine.audit import GENESIS, event_hash
+from engine.definitions.models import Procedure, TransitionSpec
+from engine.errors import (
+    CommentRequired,
+    ConflictError,
+    IdempotencyConflict,
+    InvalidTrigger,
+    NotFound,
+    PermissionDenied,
+    ProcedureNotAccepting,
+    ValidationFailed,
+)
+from engine.hooks import TransitionContext, effects, guards
+from engine.models import Case, CaseEvent, DefinitionVersion, OutboxMessage, utcnow
+from engine.pii import decrypt_data, encrypt_data, sensitive_paths
+from engine.runtime import Runtime
+from forms import validate_payload
+from forms.spec import FormSpec, LocalizedText, StepSpec
+
+SUBMIT = "submit"
+
+
+@dataclass(frozen=True)
+class SubmitResult:
+    """The case a submission made, and whether this call created it (False: a replay)."""
+
+    case: Case
+    created: bool
+
+
+def _canonical(obj: Any) -> bytes:
+    return json.dumps(
+        obj, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str
+    ).encode("utf-8")
+
+
+def _reference(today: dt.date) -> str:
+    """A 受付番号 that can be read aloud: year, 9 random digits and a Luhn check digit."""
+    digits = f"{secrets.randbelow(10**9):09d}"
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = int(ch) * (2 if i % 2 == 0 else 1)
+        total += d - 9 if d > 9 else d
+    body = digits + str((10 - total % 10) % 10)
+    return f"{today.year}-{body[:5]}-{body[5:]}"
+
+
+def _authorize_filing(actor: Actor, proc: Procedure, applicant_id: str) -> None:
+    if actor.kind == "resident" and actor.id == applicant_id:
+        return
+    if (
+        actor.kind == "staff"
+        and "intake" in actor.roles
+        and set(proc.departments) & set(actor.departments)
+    ):
+        return
+    if actor.kind in ("integrator", "system"):
+        return
+    raise PermissionDenied(
+        "この手続を代わりに申請する権限がありません。",
+        "You may not file this procedure on this resident's behalf.",
+    )
+
+
+def submit(
+    rt: Runtime,
+    session: Session,
+    procedure_id: str,
+    data: dict[str, Any],
+    *,
+    actor: Actor,
+    applicant_id: str,
+    channel: str,
+    idempotency_key: str,
+    now: dt.datetime | None = None,
+) -> SubmitResult:
+    """File an application: validate it, create the case in the workflow's first state.
+
+    The same ``idempotency_key`` with the same request returns the case it made (a double
+    click, a retried request, a Pittari package fetched twice); with a different request
+    it is an :class:`IdempotencyConflict`. Every mistake in ``data`` is reported at once.
+    """
+    now = now or utcnow()
+    try:
+        proc = rt.catalog.get(procedure_id)
+    except KeyError as exc:
+        raise NotFound(f"手続「{procedure_id}」は見つかりません。", str(exc.args[0])) from None
+    request_hash = hashlib.sha256(
+        _canonical({"procedure_id": procedure_id, "data": data, "applicant_id": applicant_id})
+    ).hexdigest()
+    org = rt.organisation(session)
+    existing = _by_key(session, org.id, idempotency_key)
+    if existing is not None:
+        return _replay(existing, request_hash)
+    today = now.date()
+    if not proc.accepts_filings_on(today):
+        raise _not_accepting(rt, proc, today)
+    if channel not in proc.channels:
+        raise PermissionDenied(
+            f"この手続は「{channel}」からは受け付けていません。",
+            f"This procedure is not accepted through '{channel}'.",
+        )
+    _authorize_filing(actor, proc, applicant_id)
+    result = validate_payload(proc.form, data, today=today)
+    if not result.ok:
+        raise ValidationFailed(result.errors)
+    stored = copy.deepcopy(result.data)
+    encrypt_data(rt.secrets, stored, sensitive_paths(proc.form))
+    if session.get(DefinitionVersion, proc.version) is None:
+        session.add(
+            DefinitionVersion(
+                version=proc.version, procedure_id=proc.id, content=proc.model_dump(mode="json")
+            )
+        )
+    due = (
+        calendar.due_date(today, proc.processing.days, proc.processing.counting)
+        if proc.processing
+        else None
+    )
+    for _attempt in range(5):
+        case = Case(
+            id=uuid.uuid4().hex,
+            organisation_id=org.id or 0,
+            procedure_id=proc.id,
+            definition_version=proc.version,
+            department=proc.departments[0],
+            state=proc.workflow.initial,
+            reference=_reference(today),
+            channel=channel,
+            applicant_id=applicant_id,
+            filed_by=actor.id,
+            idempotency_key=idempotency_key,
+            request_hash=request_hash,
+            data=stored,
+            version=1,
+            due_date=due,
+            last_event_hash=GENESIS,
+            created_at=now,
+            updated_at=now,
+        )
+        ev = _event(
+            case,
+            1,
+            GENESIS,
+            now,
+            actor,
+            _role(actor, None),
+            channel,
+            SUBMIT,
+            None,
+            proc.workflow.initial,
+            {"data": stored},
+            None,
+        )
+        case.last_event_hash = ev.hash
+        try:
+            with session.begin_nested():
+                session.add(case)
+                session.flush()
+                session.add(ev)
+                session.flush()
+        except IntegrityError:
+            # A concurrent submission with the same key won the race, or (rarely) the
+            # random reference collided; the first gives its case, the second retries.
+            existing = _by_key(session, org.id, idempotency_key)
+            if existing is not None:
+                return _replay(existing, request_hash)
+            continue
+        return SubmitResult(case, True)
+    raise RuntimeError("could not allocate a unique reference number")
+
+
+def _by_key(session: Session, org_id: int | None, key: str) -> Case | None:
+    return session.exec(
+        select(Case).where(Case.organisation_id == org_id, Case.idempotency_key == key)
+    ).first()
+
+
+def _replay(existing: Case, request_hash: str) -> SubmitResult:
+    if existing.request_hash != request_hash:
+        raise IdempotencyConflict(
+            "同じ申請キーで内容の異なる申請が既にあります。新しい申請には新しいキーを使ってください。",
+            "This idempotency key was already used for a different application.",
+            case_id=existing.id,
+        )
+    return SubmitResult(existing, False)
+
+
+def _not_accepting(rt: Runtime, proc: Procedure, today: dt.date) -> ProcedureNotAccepting:
+    eff = proc.effective
+    if eff.valid_from and today < eff.valid_from:
+        return ProcedureNotAccepting(
+            f"この手続は{eff.valid_from.isoformat()}から受け付けます。",
+            f"This procedure opens on {eff.valid_from.isoformat()}.",
+        )
+    ja = f"この手続は{eff.valid_until}で受付を終了しました。"
+    en = f"This procedure stopped accepting filings after {eff.valid_until}."
+    if eff.replaced_by and eff.replaced_by in rt.catalog.procedures:
+        new = rt.catalog.get(eff.replaced_by)
+        ja += f"代わりに「{new.name.ja}」をご利用ください。"
+        en += f" Use '{new.name.get('en')}' instead."
+    if eff.retirement_note:
+        ja += eff.retirement_note.ja
+        en += " " + eff.retirement_note.get("en")
+    return ProcedureNotAccepting(ja, en, replaced_by=eff.replaced_by)
+
+
+def _role(actor: Actor, spec: TransitionSpec | None) -> str:
+    if spec is None:
+        return sorted(actor.roles)[0] if actor.roles else actor.kind
+    usable = sorted(set(actor.roles) & set(spec.roles))
+    return usable[0] if usable else ""
+
+
+def _event(
+    case: Case,
+    seq: int,
+    prev: str,
+    now: dt.datetime,
+    actor: Actor,
+    role: str,
+    channel: str,
+    trigger: str,
+    src: str | None,
+    dest: str,
+    changes: dict[str, Any],
+    comment: str | None,
+) -> CaseEvent:
+    if actor.on_behalf_of or actor.identity_check:
+        changes = {
+            **changes,
+            "counter": {"on_behalf_of": actor.on_behalf_of, "identity_check": actor.identity_check},
+        }
+    ev = CaseEvent(
+        case_id=case.id,
+        seq=seq,
+        at=now,
+        actor_kind=actor.kind,
+        actor_id=actor.id,
+        actor_role=role,
+        channel=channel,
+        trigger=trigger,
+        from_state=src,
+        to_state=dest,
+        changes=changes,
+        comment=comment,
+        prev_hash=prev,
+        hash="",
+    )
+    ev.hash = event_hash(ev)
+    return ev
+
+
+def may_access(actor: Actor, case: Case, proc: Procedure) -> bool:
+    """Per-object access: the applicant, staff of the handling departments, the filer."""
+    if actor.kind == "resident":
+        return actor.id == case.applicant_id
+    if actor.kind == "staff":
+        return bool(set(proc.departments) & set(actor.departments))
+    if actor.kind == "integrator":
+        return actor.id == case.filed_by
+    return actor.kind == "system"
+
+
+def allowed_triggers(rt: Runtime, proc: Procedure, case: Case, actor: Actor) -> list[str]:
+    """Triggers ``actor`` may fire on ``case`` now (before guards): for buttons and errors."""
+    if not may_access(actor, case, proc):
+        return []
+    return [
+        t
+        for t in rt.machines.allowed_triggers(proc, case.state)
+        if set(actor.roles) & set(proc.workflow.transition(t).roles)
+    ]
+
+
+def load_case(rt: Runtime, session: Session, case_id: str, actor: Actor) -> tuple[Case, Procedure]:
+    """A case and its procedure version, or NotFound when it does not exist *or* the actor
+    may not see it (so ids cannot be probed)."""
+    case = session.get(Case, case_id, populate_existing=True)
+    if case is None:
+        raise NotFound("案件が見つかりません。", "Case not found.", case_id=case_id)
+    proc = rt.procedure_for(session, case.definition_version)
+    if not may_access(actor, case, proc):
+        raise NotFound("案件が見つかりません。", "Case not found.", case_id=case_id)
+    return case, proc
+
+
+def plain_data(rt: Runtime, case: Case, proc: Procedure) -> dict[str, Any]:
+    """The application data with personal numbers decrypted (for code that needs them)."""
+    data = copy.deepcopy(case.data)
+    decrypt_data(rt.secrets, data, sensitive_paths(proc.form))
+    return data
+
+
+def fire(
+    rt: Runtime,
+    session: Session,
+    case_id: str,
+    trigger: str,
+    actor: Actor,
+    *,
+    inputs: dict[str, Any] | None = None,
+    data: dict[str, Any] | None = None,
+    comment: str | None = None,
+    expected_version: int | None = None,
+    now: dt.datetime | None = None,
+) -> Case:
+    """Fire ``trigger`` on a case for ``actor``.
+
+    Checks, in order: the actor may see the case and holds a role the transition allows
+    (deny by default), the version the actor saw is current, the trigger is allowed in the
+    current state, the comment and inputs it needs, then every guard. Then it changes the
+    state with a compare-and-swap on the version, appends the hash-chained event and writes
+    the outbox rows of the transition's effects, all in the caller's transaction.
+    """
+    now = now or utcnow()
+    case, proc = load_case(rt, session, case_id, actor)
+    wf = proc.workflow
+    spec = next((t for t in wf.transitions if t.trigger == trigger), None)
+    if spec is None:
+        raise InvalidTrigger(trigger, case.state, allowed_triggers(rt, proc, case, actor))
+    role = _role(actor, spec)
+    if not role:
+        raise PermissionDenied(
+            f"「{spec.label.ja}」を行う権限がありません。",
+            f"You are not allowed to '{spec.label.get('en')}'.",
+            trigger=trigger,
+        )
+    if expected_version is not None and expected_version != case.version:
+        raise ConflictError(case.id, expected_version, case.version)
+    if case.state not in spec.source:
+        raise InvalidTrigger(trigger, case.state, allowed_triggers(rt, proc, case, actor))
+    if spec.comment == "required" and not (comment or "").strip():
+        raise CommentRequired(
+            f"「{spec.label.ja}」には理由またはメッセージの入力が必要です。",
+            f"'{spec.label.get('en')}' needs a reason or message.",
+        )
+    clean_inputs = _check_inputs(spec, inputs or {}, now.date())
+    changes: dict[str, Any] = {}
+    new_data = case.data
+    if data is not None:
+        new_data, changed = _edit_application(rt, proc, spec, case, data, now.date())
+        changes["data"] = changed
+    if clean_inputs:
+        changes["inputs"] = clean_inputs
+    ctx = TransitionContext(session, case, proc, actor, trigger, clean_inputs, now, spec.dest)
+    failures = [
+        r
+        for g in spec.guards
+        if (r := guards.get(g.name).fn(ctx, guards.parse_params(g.name, g.params)))
+    ]
+    if failures:
+        from engine.errors import GuardFailed
+
+        raise GuardFailed(failures)
+    with rt.machines.attached(proc, case.state) as handle:
+        getattr(handle, trigger)()
+        dest = handle.state
+    due, paused = _clock(proc, case, dest, now.date())
+    seq = case.version + 1
+    ev = _event(
+        case,
+        seq,
+        case.last_event_hash,
+        now,
+        actor,
+        role,
+        case.channel,
+        trigger,
+        case.state,
+        dest,
+        changes,
+        comment,
+    )
+    outcome = {**case.outcome, **clean_inputs} if clean_inputs else case.outcome
+    result = session.execute(
+        update(Case)
+        .where(Case.id == case.id, Case.version == case.version)  # type: ignore[arg-type]
+        .values(
+            state=dest,
+            version=seq,
+            data=new_data,
+            outcome=outcome,
+            due_date=due,
+            paused_since=paused,
+            last_event_hash=ev.hash,
+            updated_at=now,
+        )
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        current = session.get(Case, case.id, populate_existing=True)
+        raise ConflictError(case.id, case.version, current.version if current else -1)
+    session.add(ev)
+    for n, ref in enumerate(spec.effects):
+        for m, draft in enumerate(
+            effects.get(ref.name).fn(ctx, effects.parse_params(ref.name, ref.params))
+        ):
+            session.add(
+                OutboxMessage(
+                    case_id=case.id,
+                    event_seq=seq,
+                    kind=draft.kind,
+                    payload=draft.payload,
+                    idempotency_key=f"{case.id}:{seq}:{n}:{m}",
+                    next_attempt_at=now,
+                    created_at=now,
+                )
+            )
+    session.flush()
+    refreshed = session.get(Case, case.id, populate_existing=True)
+    if refreshed is None:  # the row was just updated in this transaction
+        raise NotFound("案件が見つかりません。", "Case not found.", case_id=case_id)
+    return refreshed
+
+
+def _check_inputs(spec: TransitionSpec, inputs: dict[str, Any], today: dt.date) -> dict[str, Any]:
+    if not spec.inputs:
+        if inputs:
+            raise ValidationFailed(validate_payload(_inputs_form(spec, ()), inputs).errors)
+        return {}
+    result = validate_payload(_inputs_form(spec, spec.inputs), inputs, today=today)
+    if not result.ok:
+        raise ValidationFailed(result.errors)
+    return result.data
+
+
+def _inputs_form(spec: TransitionSpec, fields: tuple[Any, ...]) -> FormSpec:
+    if not fields:
+        # A form with a single hidden field: every key given is reported as unknown.
+        from forms.spec import FieldSpec
+
+        fields = (
+            FieldSpec(
+                id="none", type="text", label=LocalizedText(ja="なし"), visible_if={"==": [1, 0]}
+            ),
+        )
+    return FormSpec(steps=(StepSpec(id="inputs", title=spec.label, fields=fields),))
+
+
+def _edit_application(
+    rt: Runtime,
+    proc: Procedure,
+    spec: TransitionSpec,
+    case: Case,
+    data: dict[str, Any],
+    today: dt.date,
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    if not spec.edits_application:
+        raise PermissionDenied(
+            f"「{spec.label.ja}」では申請内容を変更できません。",
+            f"'{spec.label.get('en')}' cannot change the application.",
+        )
+    current = plain_data(rt, case, proc)
+    merged = {**current, **data}
+    result = validate_payload(proc.form, merged, today=today)
+    if not result.ok:
+        raise ValidationFailed(result.errors)
+    stored = copy.deepcopy(result.data)
+    paths = sensitive_paths(proc.form)
+    encrypt_data(rt.secrets, stored, paths)
+    changed_keys = sorted(
+        k for k in set(result.data) | set(current) if result.data.get(k) != current.get(k)
+    )
+    # Re-use the existing ciphertext for unchanged values so history shows no false change.
+    for k in set(stored) - set(changed_keys):
+        if k in case.data:
+            stored[k] = case.data[k]
+    return stored, {k: stored.get(k) for k in changed_keys}
+
+
+def _clock(
+    proc: Procedure, case: Case, dest: str, today: dt.date
+) -> tuple[dt.date | None, dt.date | None]:
+    """The due date and pause start after moving to ``dest``.
+
+    Time the case spends in a ``clock: paused`` state (the resident correcting it) does not
+    count against the processing period (行政手続法 7条): on leaving such a state the due
+    date moves by the business days spent there.
+    """
+    due, paused = case.due_date, case.paused_since
+    dest_paused = proc.workflow.state(dest).clock == "paused"
+    if paused is not None and not dest_paused:
+        if due is not None:
+            due = calendar.add_business_days(due, calendar.business_days_between(paused, today))
+        paused = None
+    elif paused is None and dest_paused:
+        paused = today
+    return due, paused

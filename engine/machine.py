@@ -1,0 +1,103 @@
+"""One shared `transitions` machine per definition version, used as its maintainers advise.
+
+The machine is created once with ``model=None`` and ``auto_transitions=False``. For one
+operation a thin wrapper is attached with ``add_model(wrapper, initial=case.state)`` and
+detached afterwards, so the number of models never grows with the number of cases. The
+ORM row itself is never attached, and history lives in the event table.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from transitions import Machine
+
+from engine.definitions.models import Procedure, Workflow
+
+
+class CaseHandle:
+    """The per-operation model: only a ``state`` attribute, filled in by the machine."""
+
+    state: str
+
+
+class MachineCache:
+    """Machines by definition version; each built once and shared by every case."""
+
+    def __init__(self) -> None:
+        self._machines: dict[str, Machine] = {}
+        self._locks: dict[str, threading.Lock] = {}
+        self._guard = threading.Lock()
+
+    def machine(self, proc: Procedure) -> Machine:
+        """The shared machine of ``proc``'s version."""
+        m = self._machines.get(proc.version)
+        if m is None:
+            with self._guard:
+                m = self._machines.get(proc.version)
+                if m is None:
+                    m = build_machine(proc.workflow)
+                    self._machines[proc.version] = m
+                    self._locks[proc.version] = threading.Lock()
+        return m
+
+    def __len__(self) -> int:
+        return len(self._machines)
+
+    @contextmanager
+    def attached(self, proc: Procedure, state: str) -> Iterator[CaseHandle]:
+        """A handle in ``state`` attached to the shared machine for one operation."""
+        m = self.machine(proc)
+        handle = CaseHandle()
+        # add_model/remove_model mutate the machine's model list; one operation at a time.
+        with self._locks[proc.version]:
+            m.add_model(handle, initial=state)
+            try:
+                yield handle
+            finally:
+                m.remove_model(handle)
+
+    def allowed_triggers(self, proc: Procedure, state: str) -> list[str]:
+        """Triggers the machine accepts in ``state`` (before roles and guards)."""
+        return sorted(self.machine(proc).get_triggers(state))
+
+    def models_attached(self) -> int:
+        """How many handles are attached right now, over all machines (0 at rest)."""
+        return sum(len(m.models) for m in self._machines.values())
+
+
+def build_machine(wf: Workflow) -> Machine:
+    """A shared machine for a workflow: its states and transitions, nothing automatic."""
+    transitions: list[dict[str, Any]] = [
+        {"trigger": t.trigger, "source": list(t.source), "dest": t.dest} for t in wf.transitions
+    ]
+    return Machine(
+        model=None,
+        states=[s.id for s in wf.states],
+        transitions=transitions,
+        initial=wf.initial,
+        auto_transitions=False,
+        ignore_invalid_triggers=False,
+    )
+
+
+def mermaid(proc: Procedure, current: str | None = None) -> str:
+    """The workflow as a mermaid state diagram, with ``current`` marked when given."""
+    wf = proc.workflow
+    lines = ["stateDiagram-v2"]
+    for s in wf.states:
+        lines.append(f'    state "{s.label.ja}" as {s.id}')
+    lines.append(f"    [*] --> {wf.initial}")
+    for t in wf.transitions:
+        for src in t.source:
+            lines.append(f"    {src} --> {t.dest}: {t.label.ja}")
+    for s in wf.states:
+        if s.terminal:
+            lines.append(f"    {s.id} --> [*]")
+    if current:
+        lines.append("    classDef current fill:#0017c1,color:#fff,font-weight:bold")
+        lines.append(f"    class {current} current")
+    return "\n".join(lines)

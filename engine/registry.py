@@ -1,0 +1,88 @@
+"""Registries of named code that definitions reference: guards and effects.
+
+A definition never contains Python; it names a guard or an effect, and the loader resolves
+the name here (an unknown name or bad parameters is a load error). Vendors register their
+own with the decorator::
+
+    @guards.register("claimant_lives_here", params=ClaimantParams)
+    def claimant_lives_here(ctx: GuardContext, params: ClaimantParams) -> GuardFailure | None:
+        ...
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from engine.definitions.errors import did_you_mean, join_path
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class NoParams(BaseModel):
+    """Parameters of a guard or effect that takes none."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+@dataclass(frozen=True)
+class Entry(Generic[F]):
+    """A registered guard or effect."""
+
+    name: str
+    fn: F
+    params: type[BaseModel]
+    doc: str
+
+
+class NamedRegistry(Generic[F]):
+    """Named functions with a parameter model each; names are unique."""
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+        self._entries: dict[str, Entry[F]] = {}
+
+    def register(self, name: str, params: type[BaseModel] = NoParams) -> Callable[[F], F]:
+        """Decorator registering ``fn`` under ``name``; a second use of a name is an error."""
+
+        def deco(fn: F) -> F:
+            if name in self._entries:
+                raise ValueError(f"{self.kind} '{name}' is already registered")
+            self._entries[name] = Entry(name, fn, params, (fn.__doc__ or "").strip())
+            return fn
+
+        return deco
+
+    def get(self, name: str) -> Entry[F]:
+        """The entry called ``name``; KeyError naming the known ones otherwise."""
+        try:
+            return self._entries[name]
+        except KeyError:
+            raise KeyError(
+                f"unknown {self.kind} '{name}'{did_you_mean(name, self._entries)}"
+            ) from None
+
+    def names(self) -> list[str]:
+        """Every registered name, sorted."""
+        return sorted(self._entries)
+
+    def check(self, name: str, params: dict[str, Any]) -> list[tuple[str, str]]:
+        """Mistakes in a reference ``{name, params}``, as (relative path, message) pairs."""
+        entry = self._entries.get(name)
+        if entry is None:
+            return [("name", f"unknown {self.kind} '{name}'{did_you_mean(name, self._entries)}")]
+        try:
+            entry.params.model_validate(params)
+        except ValidationError as exc:
+            return [
+                (join_path("params", *[p for p in e["loc"] if isinstance(p, str | int)]), e["msg"])
+                for e in exc.errors()
+            ]
+        return []
+
+    def parse_params(self, name: str, params: dict[str, Any]) -> BaseModel:
+        """The typed parameters of a reference (checked at load time, so this succeeds)."""
+        return self.get(name).params.model_validate(params)

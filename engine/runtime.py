@@ -1,0 +1,107 @@
+"""The runtime: settings, database, loaded definitions, machines and keys, built once."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+import engine.effects
+import engine.guards
+from engine.config import Settings
+from engine.definitions.errors import DefinitionErrors
+from engine.definitions.loader import Catalog, load_catalog, procedure_from_json
+from engine.definitions.models import Procedure
+from engine.hooks import effects, guards
+from engine.machine import MachineCache
+from engine.models import DefinitionVersion, Organisation
+from engine.pii import SecretBox
+from forms.checkdigits import is_valid_lg_code
+
+_ = engine.effects  # the import registers the built-in effects
+
+
+def load_procedures(settings: Settings, strict: bool = True) -> Catalog:
+    """The catalog of ``settings.procedures_dir`` with the registered guards and effects."""
+    return load_catalog(settings.procedures_dir, guards=guards, effects=effects, strict=strict)
+
+
+@dataclass
+class Runtime:
+    """Everything a request, a worker or a CLI command needs, shared by threads."""
+
+    settings: Settings
+    db: Engine
+    catalog: Catalog
+    machines: MachineCache = field(default_factory=MachineCache)
+    box: SecretBox | None = None
+    _versions: dict[str, Procedure] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def __post_init__(self) -> None:
+        if self.box is None:
+            self.box = SecretBox(self.settings.secret("data.key"))
+        for proc in self.catalog:
+            self._versions[proc.version] = proc
+
+    @property
+    def secrets(self) -> SecretBox:
+        """The box that encrypts personal numbers at rest."""
+        if self.box is None:  # set in __post_init__; kept optional so tests can inject one
+            raise RuntimeError("runtime has no secret box")
+        return self.box
+
+    def procedure_for(self, session: Session, version: str) -> Procedure:
+        """The procedure as it was at ``version``: current, or rebuilt from the database."""
+        proc = self._versions.get(version)
+        if proc is None:
+            row = session.get(DefinitionVersion, version)
+            if row is None:
+                raise KeyError(f"definition version {version} is not stored")
+            proc = procedure_from_json(row.content)
+            with self._lock:
+                self._versions[version] = proc
+        return proc
+
+    def sync_definitions(self) -> int:
+        """Store every loaded definition version; returns how many were new."""
+        added = 0
+        with Session(self.db) as session:
+            for proc in self.catalog:
+                if session.get(DefinitionVersion, proc.version) is None:
+                    session.add(
+                        DefinitionVersion(
+                            version=proc.version,
+                            procedure_id=proc.id,
+                            content=proc.model_dump(mode="json"),
+                        )
+                    )
+                    added += 1
+            session.commit()
+        return added
+
+    def organisation(self, session: Session) -> Organisation:
+        """This deployment's organisation, created on first use from the settings."""
+        code = self.settings.org_code
+        org = session.exec(select(Organisation).where(Organisation.code == code)).first()
+        if org is None:
+            if not is_valid_lg_code(code):
+                raise ValueError(
+                    f"MADOGUCHI_ORG_CODE {code!r} is not a valid 6-digit local "
+                    "government code (check digit)"
+                )
+            org = Organisation(code=code, name=self.settings.org_name)
+            session.add(org)
+            session.flush()
+        return org
+
+
+def build_runtime(settings: Settings, db: Engine) -> Runtime:
+    """A runtime for ``settings``; raises DefinitionErrors listing every definition mistake."""
+    catalog = load_procedures(settings)
+    return Runtime(settings=settings, db=db, catalog=catalog)
+
+
+__all__ = ["DefinitionErrors", "Runtime", "build_runtime", "load_procedures"]

@@ -1,0 +1,52 @@
+"""Fixtures for the adapter tests: one demo population and world per test session.
+
+The population is generated once (it is deterministic); the world's PKI makes
+certificates lazily. Tests that change state (PIN counters) build their own card reader.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+
+from adapters.jpki_profile import JST
+from adapters.mock.card_reader import MockCardReader
+from adapters.mock.population import Population, generate_population
+from adapters.mock.world import DemoWorld
+
+TODAY = date(2025, 6, 2)
+"""The demo "today" of every adapter test."""
+
+NOON = datetime(2025, 6, 2, 12, 0, tzinfo=JST)
+"""Midday of :data:`TODAY` in Japan."""
+
+
+@pytest.fixture(scope="session")
+def today() -> date:
+    """The demo "today" of every adapter test."""
+    return TODAY
+
+
+@pytest.fixture(scope="session")
+def noon() -> datetime:
+    """Midday of the demo "today" in Japan."""
+    return NOON
+
+
+@pytest.fixture(scope="session")
+def population() -> Population:
+    """The default-seed demo population as of :data:`TODAY`."""
+    return generate_population(today=TODAY)
+
+
+@pytest.fixture(scope="session")
+def world(population: Population) -> DemoWorld:
+    """Registry, PKI, verifier and accounts over :func:`population`."""
+    return DemoWorld.from_population(population)
+
+
+@pytest.fixture
+def card_reader(world: DemoWorld) -> MockCardReader:
+    """A card reader with fresh PIN counters."""
+    return MockCardReader(world.population, world.authority)

@@ -1,0 +1,306 @@
+"""The ``madoguchi`` command line."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+
+import click
+import yaml
+
+from engine import audit, outbox
+from engine.config import ConfigError, Settings, load_settings
+from engine.db import make_engine
+from engine.definitions.errors import DefinitionErrors
+from engine.definitions.models import DefinitionFile, ShapeFile
+from engine.machine import mermaid
+from engine.migrate import upgrade
+from engine.runtime import load_procedures
+
+
+def _settings() -> Settings:
+    try:
+        return load_settings()
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _catalog(settings: Settings):  # type: ignore[no-untyped-def]  # Catalog, kept lazy
+    try:
+        return load_procedures(settings)
+    except DefinitionErrors as exc:
+        for err in exc.errors:
+            click.echo(str(err), err=True)
+        raise click.ClickException(f"{len(exc.errors)} mistake(s) in the definitions") from None
+
+
+@click.group()
+def main() -> None:
+    """Madoguchi: workflow engine for Japanese municipal procedures."""
+
+
+@main.group()
+def procedures() -> None:
+    """Procedure definitions."""
+
+
+@procedures.command("list")
+@click.option("--json", "as_json", is_flag=True, help="machine-readable output")
+def procedures_list(as_json: bool) -> None:
+    """List every procedure."""
+    cat = _catalog(_settings())
+    rows = [
+        {
+            "id": p.id,
+            "category": p.category,
+            "shape": p.shape,
+            "name": p.name.model_dump(),
+            "office": p.office,
+            "identity": p.identity,
+            "channels": list(p.channels),
+            "version": p.version,
+        }
+        for p in cat
+    ]
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for r in rows:
+        click.echo(f"{r['id']:<32} {r['category']:<9} {r['shape']:<16} {r['name']['ja']}")
+
+
+@procedures.command("show")
+@click.argument("procedure_id")
+@click.option("--json", "as_json", is_flag=True, help="machine-readable output")
+def procedures_show(procedure_id: str, as_json: bool) -> None:
+    """Show one procedure as loaded (merged with its shape)."""
+    cat = _catalog(_settings())
+    try:
+        p = cat.get(procedure_id)
+    except KeyError as exc:
+        raise click.ClickException(str(exc.args[0])) from None
+    if as_json:
+        click.echo(json.dumps(p.model_dump(mode="json"), ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{p.id}: {p.name.ja} ({p.name.en})")
+    click.echo(
+        f"  shape {p.shape}, category {p.category}, office {p.office}, "
+        f"identity {p.identity}, channels {', '.join(p.channels)}"
+    )
+    click.echo(f"  departments {', '.join(p.departments)}; version {p.version[:12]}")
+    click.echo("  states:")
+    for s in p.workflow.states:
+        flag = " (terminal)" if s.terminal else ""
+        click.echo(f"    {s.id:<24} {s.label.ja} [{s.portal_status}]{flag}")
+    click.echo("  transitions:")
+    for t in p.workflow.transitions:
+        click.echo(
+            f"    {t.trigger:<24} {','.join(t.source)} -> {t.dest}  roles: {', '.join(t.roles)}"
+        )
+
+
+@procedures.command("check")
+def procedures_check() -> None:
+    """Check every definition; exit 1 listing every mistake."""
+    cat = _catalog(_settings())
+    click.echo(f"ok: {len(cat.procedures)} procedures, {len(cat.shapes)} shapes")
+
+
+@procedures.command("diagram")
+@click.argument("procedure_id")
+@click.option("--current", help="mark this state")
+def procedures_diagram(procedure_id: str, current: str | None) -> None:
+    """Print the workflow as a mermaid state diagram."""
+    cat = _catalog(_settings())
+    try:
+        click.echo(mermaid(cat.get(procedure_id), current))
+    except KeyError as exc:
+        raise click.ClickException(str(exc.args[0])) from None
+
+
+@procedures.command("format-schema")
+@click.option("--kind", type=click.Choice(["definition", "shape"]), default="definition")
+def procedures_format_schema(kind: str) -> None:
+    """Print the JSON Schema of the definition (or shape) file format."""
+    model = DefinitionFile if kind == "definition" else ShapeFile
+    click.echo(json.dumps(model.model_json_schema(), ensure_ascii=False, indent=2))
+
+
+@procedures.command("new")
+@click.argument("procedure_id")
+@click.option("--shape", required=True, help="the shape to extend, e.g. application")
+@click.option("--category", required=True, help="kosodate, kaigo, hisai, jidousha, ...")
+def procedures_new(procedure_id: str, shape: str, category: str) -> None:
+    """Write a scaffold definition that passes `check`."""
+    settings = _settings()
+    root = settings.procedures_dir
+    if not (root / "_shapes" / f"{shape}.yaml").exists():
+        known = sorted(p.stem for p in (root / "_shapes").glob("*.yaml"))
+        raise click.ClickException(f"unknown shape '{shape}'; known: {', '.join(known)}")
+    target = root / category / f"{procedure_id}.yaml"
+    if target.exists():
+        raise click.ClickException(f"{target} already exists")
+    scaffold = {
+        "id": procedure_id,
+        "extends": shape,
+        "category": category,
+        "name": {"ja": "（手続の正式名称）", "en": "(official name in English)"},
+        "summary": {
+            "ja": "（この手続について住民向けのやさしい説明）",
+            "en": "(a plain-language summary for residents)",
+        },
+        "office": "municipality",
+        "departments": ["（担当課）"],
+        "legal_basis": [{"law": "（根拠法令）", "article": "（条）"}],
+        "channels": ["online", "counter", "api"],
+        "identity": "login",
+        "processing": {"days": 10, "kind": "standard", "counting": "business_days"},
+        "retention_years": 5,
+        "form": {
+            "steps": [
+                {
+                    "id": "applicant",
+                    "title": {"ja": "申請者", "en": "Applicant"},
+                    "fields": [
+                        {
+                            "id": "name",
+                            "type": "name",
+                            "label": {"ja": "氏名", "en": "Name"},
+                            "required": True,
+                            "prefill": "registry.resident.name",
+                        }
+                    ],
+                }
+            ]
+        },
+    }
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(
+        yaml.safe_dump(scaffold, allow_unicode=True, sort_keys=False), encoding="utf-8"
+    )
+    click.echo(f"wrote {target}; edit it, then run `madoguchi procedures check`")
+
+
+@main.group()
+def db() -> None:
+    """The database."""
+
+
+@db.command("upgrade")
+def db_upgrade() -> None:
+    """Apply the migrations (creating the SQLite file when needed)."""
+    settings = _settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    upgrade(settings.database_url)
+    click.echo("database is up to date")
+
+
+@main.command()
+@click.option("--once", is_flag=True, help="deliver what is due now, then exit")
+@click.option("--interval", default=1.0, show_default=True, help="seconds between polls")
+def worker(once: bool, interval: float) -> None:
+    """Deliver outbox rows (run several on PostgreSQL; they never take the same row)."""
+    settings = _settings()
+    w = outbox.OutboxWorker(
+        make_engine(settings.database_url),
+        worker_id=f"worker-{__import__('os').getpid()}",
+        max_attempts=settings.outbox_max_attempts,
+    )
+    if once:
+        s = w.run_once()
+        click.echo(f"delivered {s.delivered}, retrying {s.retried}, failed {s.failed}")
+        return
+    import threading
+
+    stop = threading.Event()
+    try:
+        w.run_forever(stop, interval)
+    except KeyboardInterrupt:
+        stop.set()
+
+
+@main.group("outbox")
+def outbox_group() -> None:
+    """Side effects waiting for delivery."""
+
+
+@outbox_group.command("list")
+@click.option("--failed", is_flag=True, help="only rows that stopped retrying")
+def outbox_list(failed: bool) -> None:
+    """List outbox rows (id, kind, status, attempts, case, last error)."""
+    settings = _settings()
+    rows = outbox.list_messages(make_engine(settings.database_url), "failed" if failed else None)
+    for m in rows:
+        click.echo(
+            f"{m.id}\t{m.kind}\t{m.status}\t{m.attempts}\t{m.case_id or '-'}\t{m.last_error or ''}"
+        )
+    if not rows:
+        click.echo("no failed rows" if failed else "the outbox is empty")
+
+
+@outbox_group.command("retry")
+@click.argument("msg_id", type=int)
+def outbox_retry(msg_id: int) -> None:
+    """Queue a failed row again."""
+    settings = _settings()
+    if not outbox.retry(make_engine(settings.database_url), msg_id):
+        raise click.ClickException(f"outbox row {msg_id} does not exist or has not failed")
+    click.echo(f"outbox row {msg_id} queued again")
+
+
+@main.group("audit")
+def audit_group() -> None:
+    """The tamper-evident case history."""
+
+
+@audit_group.command("verify")
+@click.option("--case", "case_id", help="only this case")
+def audit_verify(case_id: str | None) -> None:
+    """Recompute every hash chain; exit 1 naming the first broken link of each case."""
+    settings = _settings()
+    checked, breaks = audit.verify(make_engine(settings.database_url), case_id)
+    for b in breaks:
+        click.echo(f"BROKEN {b}", err=True)
+    if breaks:
+        sys.exit(1)
+    click.echo(f"ok: {checked} case(s), every chain holds")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True)
+def serve(host: str, port: int) -> None:
+    """Serve the web app (development server)."""
+    from web import create_app
+
+    app = create_app(_settings())
+    app.run(host=host, port=port)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True)
+@click.option("--no-serve", is_flag=True, help="prepare the database and demo data only")
+def demo(host: str, port: int, no_serve: bool) -> None:
+    """Migrate, load the demo data, and serve the app with the worker thread."""
+    from web import create_app
+    from web.demo import load_demo
+
+    settings = _settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+    upgrade(settings.database_url)
+    app = create_app(settings)
+    summary = load_demo(app)
+    click.echo(
+        f"demo data ready in {time.monotonic() - started:.1f}s (database: {settings.database_url})"
+    )
+    for line in summary:
+        click.echo(line)
+    if no_serve:
+        return
+    # Development server: secure cookies would need HTTPS, which the local demo lacks.
+    app.config["SESSION_COOKIE_SECURE"] = False
+    click.echo(f"open http://{host}:{port}/")
+    app.run(host=host, port=port)
