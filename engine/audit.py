@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
@@ -14,24 +17,28 @@ from engine.models import Case, CaseEvent
 GENESIS = "0" * 64
 
 
-def event_hash(ev: CaseEvent) -> str:
+HASHED = (
+    "case_id",
+    "seq",
+    "actor_kind",
+    "actor_id",
+    "actor_role",
+    "channel",
+    "trigger",
+    "from_state",
+    "to_state",
+    "changes",
+    "comment",
+)
+
+
+def event_hash(ev: Mapping[str, Any]) -> str:
     """sha256 over the previous hash and the canonical JSON of the event's content."""
-    body = {
-        "case_id": ev.case_id,
-        "seq": ev.seq,
-        "at": ev.at.isoformat(),
-        "actor_kind": ev.actor_kind,
-        "actor_id": ev.actor_id,
-        "actor_role": ev.actor_role,
-        "channel": ev.channel,
-        "trigger": ev.trigger,
-        "from_state": ev.from_state,
-        "to_state": ev.to_state,
-        "changes": ev.changes,
-        "comment": ev.comment,
-    }
+    body = {k: ev[k] for k in HASHED}
+    at: dt.datetime = ev["at"]
+    body["at"] = at.astimezone(dt.UTC).isoformat()
     blob = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256((ev.prev_hash + blob).encode("utf-8")).hexdigest()
+    return hashlib.sha256((ev["prev_hash"] + blob).encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -57,7 +64,7 @@ def verify_case(session: Session, case: Case) -> ChainBreak | None:
             return ChainBreak(case.id, expected_seq, f"event {expected_seq} is missing")
         if ev.prev_hash != prev:
             return ChainBreak(case.id, ev.seq, "prev_hash does not match the previous event")
-        if event_hash(ev) != ev.hash:
+        if event_hash(ev.model_dump()) != ev.hash:
             return ChainBreak(case.id, ev.seq, "content does not match its hash (altered)")
         prev = ev.hash
     if prev != case.last_event_hash:

@@ -2,7 +2,8 @@
 
 Both run inside the caller's transaction (the boundary owns it: a request, a CLI command,
 the worker) and write everything a change needs together: the case row, its hash-chained
-event and its outbox rows. Nothing here commits.
+event and its outbox rows. Nothing here commits. Both return :class:`CaseRecord`
+snapshots and use the pre-built statements of :mod:`engine.records`.
 """
 
 from __future__ import annotations
@@ -13,12 +14,12 @@ import hashlib
 import json
 import secrets
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from engine import calendar
 from engine.actors import Actor
@@ -27,6 +28,7 @@ from engine.definitions.models import Procedure, TransitionSpec
 from engine.errors import (
     CommentRequired,
     ConflictError,
+    GuardFailed,
     IdempotencyConflict,
     InvalidTrigger,
     NotFound,
@@ -35,11 +37,22 @@ from engine.errors import (
     ValidationFailed,
 )
 from engine.hooks import TransitionContext, effects, guards
-from engine.models import Case, CaseEvent, DefinitionVersion, OutboxMessage, utcnow
+from engine.models import DefinitionVersion, utcnow
 from engine.pii import decrypt_data, encrypt_data, sensitive_paths
+from engine.records import (
+    INSERT_CASE,
+    INSERT_EVENT,
+    INSERT_OUTBOX,
+    UPDATE_CASE,
+    UPDATE_CASE_AND_DATA,
+    CaseRecord,
+    current_version,
+    get_case,
+    get_case_by_key,
+)
 from engine.runtime import Runtime
 from forms import validate_payload
-from forms.spec import FormSpec, LocalizedText, StepSpec
+from forms.spec import FieldSpec, FormSpec, LocalizedText, StepSpec
 
 SUBMIT = "submit"
 
@@ -48,7 +61,7 @@ SUBMIT = "submit"
 class SubmitResult:
     """The case a submission made, and whether this call created it (False: a replay)."""
 
-    case: Case
+    case: CaseRecord
     created: bool
 
 
@@ -112,8 +125,8 @@ def submit(
     request_hash = hashlib.sha256(
         _canonical({"procedure_id": procedure_id, "data": data, "applicant_id": applicant_id})
     ).hexdigest()
-    org = rt.organisation(session)
-    existing = _by_key(session, org.id, idempotency_key)
+    org_id = rt.organisation(session).id or 0
+    existing = get_case_by_key(session, org_id, idempotency_key)
     if existing is not None:
         return _replay(existing, request_hash)
     today = now.date()
@@ -136,15 +149,16 @@ def submit(
                 version=proc.version, procedure_id=proc.id, content=proc.model_dump(mode="json")
             )
         )
+        session.flush()
     due = (
         calendar.due_date(today, proc.processing.days, proc.processing.counting)
         if proc.processing
         else None
     )
     for _attempt in range(5):
-        case = Case(
+        record = CaseRecord(
             id=uuid.uuid4().hex,
-            organisation_id=org.id or 0,
+            organisation_id=org_id,
             procedure_id=proc.id,
             definition_version=proc.version,
             department=proc.departments[0],
@@ -156,51 +170,44 @@ def submit(
             idempotency_key=idempotency_key,
             request_hash=request_hash,
             data=stored,
+            outcome={},
             version=1,
             due_date=due,
+            paused_since=None,
+            assignee=None,
             last_event_hash=GENESIS,
             created_at=now,
             updated_at=now,
         )
         ev = _event(
-            case,
+            record,
             1,
-            GENESIS,
             now,
             actor,
             _role(actor, None),
-            channel,
             SUBMIT,
-            None,
             proc.workflow.initial,
             {"data": stored},
             None,
         )
-        case.last_event_hash = ev.hash
+        record = replace(record, last_event_hash=ev["hash"])
         try:
             with session.begin_nested():
-                session.add(case)
-                session.flush()
-                session.add(ev)
-                session.flush()
+                conn = session.connection()
+                conn.execute(INSERT_CASE, [record.__dict__])
+                conn.execute(INSERT_EVENT, [ev])
         except IntegrityError:
             # A concurrent submission with the same key won the race, or (rarely) the
             # random reference collided; the first gives its case, the second retries.
-            existing = _by_key(session, org.id, idempotency_key)
+            existing = get_case_by_key(session, org_id, idempotency_key)
             if existing is not None:
                 return _replay(existing, request_hash)
             continue
-        return SubmitResult(case, True)
+        return SubmitResult(record, True)
     raise RuntimeError("could not allocate a unique reference number")
 
 
-def _by_key(session: Session, org_id: int | None, key: str) -> Case | None:
-    return session.exec(
-        select(Case).where(Case.organisation_id == org_id, Case.idempotency_key == key)
-    ).first()
-
-
-def _replay(existing: Case, request_hash: str) -> SubmitResult:
+def _replay(existing: CaseRecord, request_hash: str) -> SubmitResult:
     if existing.request_hash != request_hash:
         raise IdempotencyConflict(
             "同じ申請キーで内容の異なる申請が既にあります。新しい申請には新しいキーを使ってください。",
@@ -237,45 +244,43 @@ def _role(actor: Actor, spec: TransitionSpec | None) -> str:
 
 
 def _event(
-    case: Case,
+    case: CaseRecord,
     seq: int,
-    prev: str,
     now: dt.datetime,
     actor: Actor,
     role: str,
-    channel: str,
     trigger: str,
-    src: str | None,
     dest: str,
     changes: dict[str, Any],
     comment: str | None,
-) -> CaseEvent:
+    src: str | None = None,
+) -> dict[str, Any]:
+    """The row of the next event of ``case``, chained to its last one."""
     if actor.on_behalf_of or actor.identity_check:
         changes = {
             **changes,
             "counter": {"on_behalf_of": actor.on_behalf_of, "identity_check": actor.identity_check},
         }
-    ev = CaseEvent(
-        case_id=case.id,
-        seq=seq,
-        at=now,
-        actor_kind=actor.kind,
-        actor_id=actor.id,
-        actor_role=role,
-        channel=channel,
-        trigger=trigger,
-        from_state=src,
-        to_state=dest,
-        changes=changes,
-        comment=comment,
-        prev_hash=prev,
-        hash="",
-    )
-    ev.hash = event_hash(ev)
+    ev: dict[str, Any] = {
+        "case_id": case.id,
+        "seq": seq,
+        "at": now,
+        "actor_kind": actor.kind,
+        "actor_id": actor.id,
+        "actor_role": role,
+        "channel": case.channel,
+        "trigger": trigger,
+        "from_state": src,
+        "to_state": dest,
+        "changes": changes,
+        "comment": comment,
+        "prev_hash": case.last_event_hash if seq > 1 else GENESIS,
+    }
+    ev["hash"] = event_hash(ev)
     return ev
 
 
-def may_access(actor: Actor, case: Case, proc: Procedure) -> bool:
+def may_access(actor: Actor, case: CaseRecord, proc: Procedure) -> bool:
     """Per-object access: the applicant, staff of the handling departments, the filer."""
     if actor.kind == "resident":
         return actor.id == case.applicant_id
@@ -286,7 +291,7 @@ def may_access(actor: Actor, case: Case, proc: Procedure) -> bool:
     return actor.kind == "system"
 
 
-def allowed_triggers(rt: Runtime, proc: Procedure, case: Case, actor: Actor) -> list[str]:
+def allowed_triggers(rt: Runtime, proc: Procedure, case: CaseRecord, actor: Actor) -> list[str]:
     """Triggers ``actor`` may fire on ``case`` now (before guards): for buttons and errors."""
     if not may_access(actor, case, proc):
         return []
@@ -297,10 +302,12 @@ def allowed_triggers(rt: Runtime, proc: Procedure, case: Case, actor: Actor) -> 
     ]
 
 
-def load_case(rt: Runtime, session: Session, case_id: str, actor: Actor) -> tuple[Case, Procedure]:
+def load_case(
+    rt: Runtime, session: Session, case_id: str, actor: Actor, conn: Connection | None = None
+) -> tuple[CaseRecord, Procedure]:
     """A case and its procedure version, or NotFound when it does not exist *or* the actor
     may not see it (so ids cannot be probed)."""
-    case = session.get(Case, case_id, populate_existing=True)
+    case = get_case(conn or session, case_id)
     if case is None:
         raise NotFound("案件が見つかりません。", "Case not found.", case_id=case_id)
     proc = rt.procedure_for(session, case.definition_version)
@@ -309,7 +316,7 @@ def load_case(rt: Runtime, session: Session, case_id: str, actor: Actor) -> tupl
     return case, proc
 
 
-def plain_data(rt: Runtime, case: Case, proc: Procedure) -> dict[str, Any]:
+def plain_data(rt: Runtime, case: CaseRecord, proc: Procedure) -> dict[str, Any]:
     """The application data with personal numbers decrypted (for code that needs them)."""
     data = copy.deepcopy(case.data)
     decrypt_data(rt.secrets, data, sensitive_paths(proc.form))
@@ -328,8 +335,8 @@ def fire(
     comment: str | None = None,
     expected_version: int | None = None,
     now: dt.datetime | None = None,
-) -> Case:
-    """Fire ``trigger`` on a case for ``actor``.
+) -> CaseRecord:
+    """Fire ``trigger`` on a case for ``actor``; returns the case as it is now.
 
     Checks, in order: the actor may see the case and holds a role the transition allows
     (deny by default), the version the actor saw is current, the trigger is allowed in the
@@ -338,11 +345,9 @@ def fire(
     the outbox rows of the transition's effects, all in the caller's transaction.
     """
     now = now or utcnow()
-    case, proc = load_case(rt, session, case_id, actor)
-    wf = proc.workflow
-    spec = next((t for t in wf.transitions if t.trigger == trigger), None)
-    if spec is None:
-        raise InvalidTrigger(trigger, case.state, allowed_triggers(rt, proc, case, actor))
+    conn = session.connection()
+    case, proc = load_case(rt, session, case_id, actor, conn)
+    spec = _transition(rt, proc, case, trigger, actor)
     role = _role(actor, spec)
     if not role:
         raise PermissionDenied(
@@ -363,8 +368,7 @@ def fire(
     changes: dict[str, Any] = {}
     new_data = case.data
     if data is not None:
-        new_data, changed = _edit_application(rt, proc, spec, case, data, now.date())
-        changes["data"] = changed
+        new_data, changes["data"] = _edit_application(rt, proc, spec, case, data, now.date())
     if clean_inputs:
         changes["inputs"] = clean_inputs
     ctx = TransitionContext(session, case, proc, actor, trigger, clean_inputs, now, spec.dest)
@@ -374,67 +378,74 @@ def fire(
         if (r := guards.get(g.name).fn(ctx, guards.parse_params(g.name, g.params)))
     ]
     if failures:
-        from engine.errors import GuardFailed
-
         raise GuardFailed(failures)
     with rt.machines.attached(proc, case.state) as handle:
         getattr(handle, trigger)()
-        dest = handle.state
+        dest: str = handle.state
     due, paused = _clock(proc, case, dest, now.date())
     seq = case.version + 1
-    ev = _event(
+    ev = _event(case, seq, now, actor, role, trigger, dest, changes, comment, case.state)
+    after = replace(
         case,
-        seq,
-        case.last_event_hash,
-        now,
-        actor,
-        role,
-        case.channel,
-        trigger,
-        case.state,
-        dest,
-        changes,
-        comment,
+        state=dest,
+        version=seq,
+        data=new_data,
+        outcome={**case.outcome, **clean_inputs} if clean_inputs else case.outcome,
+        due_date=due,
+        paused_since=paused,
+        last_event_hash=ev["hash"],
+        updated_at=now,
     )
-    outcome = {**case.outcome, **clean_inputs} if clean_inputs else case.outcome
-    result = session.execute(
-        update(Case)
-        .where(Case.id == case.id, Case.version == case.version)  # type: ignore[arg-type]
-        .values(
-            state=dest,
-            version=seq,
-            data=new_data,
-            outcome=outcome,
-            due_date=due,
-            paused_since=paused,
-            last_event_hash=ev.hash,
-            updated_at=now,
+    params = {
+        n: getattr(after, n)
+        for n in (
+            "state",
+            "version",
+            "outcome",
+            "due_date",
+            "paused_since",
+            "last_event_hash",
+            "updated_at",
         )
+    }
+    if data is not None:
+        params["data"] = new_data
+    result = conn.execute(
+        UPDATE_CASE if data is None else UPDATE_CASE_AND_DATA,
+        {"b_id": case.id, "b_version": case.version, **params},
     )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
-        current = session.get(Case, case.id, populate_existing=True)
-        raise ConflictError(case.id, case.version, current.version if current else -1)
-    session.add(ev)
-    for n, ref in enumerate(spec.effects):
+    if result.rowcount != 1:
+        raise ConflictError(case.id, case.version, current_version(session, case.id) or -1)
+    conn.execute(INSERT_EVENT, [ev])
+    rows = [
+        {
+            "case_id": case.id,
+            "event_seq": seq,
+            "kind": draft.kind,
+            "payload": draft.payload,
+            "idempotency_key": f"{case.id}:{seq}:{n}:{m}",
+            "status": "pending",
+            "attempts": 0,
+            "next_attempt_at": now,
+            "created_at": now,
+        }
+        for n, ref in enumerate(spec.effects)
         for m, draft in enumerate(
             effects.get(ref.name).fn(ctx, effects.parse_params(ref.name, ref.params))
-        ):
-            session.add(
-                OutboxMessage(
-                    case_id=case.id,
-                    event_seq=seq,
-                    kind=draft.kind,
-                    payload=draft.payload,
-                    idempotency_key=f"{case.id}:{seq}:{n}:{m}",
-                    next_attempt_at=now,
-                    created_at=now,
-                )
-            )
-    session.flush()
-    refreshed = session.get(Case, case.id, populate_existing=True)
-    if refreshed is None:  # the row was just updated in this transaction
-        raise NotFound("案件が見つかりません。", "Case not found.", case_id=case_id)
-    return refreshed
+        )
+    ]
+    if rows:
+        conn.execute(INSERT_OUTBOX, rows)
+    return after
+
+
+def _transition(
+    rt: Runtime, proc: Procedure, case: CaseRecord, trigger: str, actor: Actor
+) -> TransitionSpec:
+    for t in proc.workflow.transitions:
+        if t.trigger == trigger:
+            return t
+    raise InvalidTrigger(trigger, case.state, allowed_triggers(rt, proc, case, actor))
 
 
 def _check_inputs(spec: TransitionSpec, inputs: dict[str, Any], today: dt.date) -> dict[str, Any]:
@@ -451,8 +462,6 @@ def _check_inputs(spec: TransitionSpec, inputs: dict[str, Any], today: dt.date) 
 def _inputs_form(spec: TransitionSpec, fields: tuple[Any, ...]) -> FormSpec:
     if not fields:
         # A form with a single hidden field: every key given is reported as unknown.
-        from forms.spec import FieldSpec
-
         fields = (
             FieldSpec(
                 id="none", type="text", label=LocalizedText(ja="なし"), visible_if={"==": [1, 0]}
@@ -465,7 +474,7 @@ def _edit_application(
     rt: Runtime,
     proc: Procedure,
     spec: TransitionSpec,
-    case: Case,
+    case: CaseRecord,
     data: dict[str, Any],
     today: dt.date,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -493,7 +502,7 @@ def _edit_application(
 
 
 def _clock(
-    proc: Procedure, case: Case, dest: str, today: dt.date
+    proc: Procedure, case: CaseRecord, dest: str, today: dt.date
 ) -> tuple[dt.date | None, dt.date | None]:
     """The due date and pause start after moving to ``dest``.
 

@@ -80,8 +80,11 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: object)
     values = {k[len(PREFIX) :]: v for k, v in env.items() if k.startswith(PREFIX)}
     unknown = sorted(set(values) - set(KNOWN))
     if unknown:
+        known = [PREFIX + x for x in KNOWN]
         raise ConfigError(
-            "; ".join(f"unknown setting {PREFIX}{k}{did_you_mean(k, KNOWN)}" for k in unknown)
+            "; ".join(
+                f"unknown setting {PREFIX}{k}{did_you_mean(PREFIX + k, known)}" for k in unknown
+            )
         )
     data_dir = Path(values.get("DATA_DIR", "instance")).resolve()
     db_url = values.get("DATABASE_URL") or f"sqlite:///{data_dir / 'madoguchi.sqlite3'}"

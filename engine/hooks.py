@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from engine.actors import Actor
 from engine.definitions.models import Procedure
-from engine.models import Case
+from engine.records import CaseRecord
 from engine.registry import NamedRegistry
 
 
@@ -21,7 +21,7 @@ class TransitionContext:
     """What a guard or effect may look at: the case before the change, who fires what."""
 
     session: Session
-    case: Case
+    case: CaseRecord
     procedure: Procedure
     actor: Actor
     trigger: str

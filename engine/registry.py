@@ -44,6 +44,9 @@ class NamedRegistry(Generic[F]):
     def __init__(self, kind: str) -> None:
         self.kind = kind
         self._entries: dict[str, Entry[F]] = {}
+        # (name, id(params)) -> (params, parsed); the params object is kept so its id is
+        # never reused for another dict while the entry exists.
+        self._parsed: dict[tuple[str, int], tuple[dict[str, Any], BaseModel]] = {}
 
     def register(self, name: str, params: type[BaseModel] = NoParams) -> Callable[[F], F]:
         """Decorator registering ``fn`` under ``name``; a second use of a name is an error."""
@@ -84,5 +87,15 @@ class NamedRegistry(Generic[F]):
         return []
 
     def parse_params(self, name: str, params: dict[str, Any]) -> BaseModel:
-        """The typed parameters of a reference (checked at load time, so this succeeds)."""
-        return self.get(name).params.model_validate(params)
+        """The typed parameters of a reference (checked at load time, so this succeeds).
+
+        Parsed once per parameter dict: definitions are frozen, so the same dict object
+        always means the same parameters, and firing does not re-validate them each time.
+        """
+        key = (name, id(params))
+        hit = self._parsed.get(key)
+        if hit is not None and hit[0] is params:
+            return hit[1]
+        parsed = self.get(name).params.model_validate(params)
+        self._parsed[key] = (params, parsed)
+        return parsed

@@ -79,6 +79,7 @@ class Runtime:
                         )
                     )
                     added += 1
+            self.organisation(session)
             session.commit()
         return added
 

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import click
 import yaml
+from sqlalchemy.engine import Engine
 
 from engine import audit, outbox
 from engine.config import ConfigError, Settings, load_settings
@@ -24,6 +29,15 @@ def _settings() -> Settings:
         return load_settings()
     except ConfigError as exc:
         raise click.ClickException(str(exc)) from None
+
+
+@contextmanager
+def _database(settings: Settings) -> Iterator[Engine]:
+    eng = make_engine(settings.database_url)
+    try:
+        yield eng
+    finally:
+        eng.dispose()
 
 
 def _catalog(settings: Settings):  # type: ignore[no-untyped-def]  # Catalog, kept lazy
@@ -202,22 +216,19 @@ def db_upgrade() -> None:
 def worker(once: bool, interval: float) -> None:
     """Deliver outbox rows (run several on PostgreSQL; they never take the same row)."""
     settings = _settings()
-    w = outbox.OutboxWorker(
-        make_engine(settings.database_url),
-        worker_id=f"worker-{__import__('os').getpid()}",
-        max_attempts=settings.outbox_max_attempts,
-    )
-    if once:
-        s = w.run_once()
-        click.echo(f"delivered {s.delivered}, retrying {s.retried}, failed {s.failed}")
-        return
-    import threading
-
-    stop = threading.Event()
-    try:
-        w.run_forever(stop, interval)
-    except KeyboardInterrupt:
-        stop.set()
+    with _database(settings) as eng:
+        w = outbox.OutboxWorker(
+            eng, worker_id=f"worker-{os.getpid()}", max_attempts=settings.outbox_max_attempts
+        )
+        if once:
+            s = w.run_once()
+            click.echo(f"delivered {s.delivered}, retrying {s.retried}, failed {s.failed}")
+            return
+        stop = threading.Event()
+        try:
+            w.run_forever(stop, interval)
+        except KeyboardInterrupt:
+            stop.set()
 
 
 @main.group("outbox")
@@ -230,7 +241,8 @@ def outbox_group() -> None:
 def outbox_list(failed: bool) -> None:
     """List outbox rows (id, kind, status, attempts, case, last error)."""
     settings = _settings()
-    rows = outbox.list_messages(make_engine(settings.database_url), "failed" if failed else None)
+    with _database(settings) as eng:
+        rows = outbox.list_messages(eng, "failed" if failed else None)
     for m in rows:
         click.echo(
             f"{m.id}\t{m.kind}\t{m.status}\t{m.attempts}\t{m.case_id or '-'}\t{m.last_error or ''}"
@@ -244,7 +256,9 @@ def outbox_list(failed: bool) -> None:
 def outbox_retry(msg_id: int) -> None:
     """Queue a failed row again."""
     settings = _settings()
-    if not outbox.retry(make_engine(settings.database_url), msg_id):
+    with _database(settings) as eng:
+        done = outbox.retry(eng, msg_id)
+    if not done:
         raise click.ClickException(f"outbox row {msg_id} does not exist or has not failed")
     click.echo(f"outbox row {msg_id} queued again")
 
@@ -259,7 +273,8 @@ def audit_group() -> None:
 def audit_verify(case_id: str | None) -> None:
     """Recompute every hash chain; exit 1 naming the first broken link of each case."""
     settings = _settings()
-    checked, breaks = audit.verify(make_engine(settings.database_url), case_id)
+    with _database(settings) as eng:
+        checked, breaks = audit.verify(eng, case_id)
     for b in breaks:
         click.echo(f"BROKEN {b}", err=True)
     if breaks:

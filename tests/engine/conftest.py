@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -29,14 +30,27 @@ RESIDENT = Actor.resident(APPLICANT, "山田 太郎")
 
 
 def file_sample(
-    rt: Runtime, procedure_id: str = "jidou-teate-nintei", *, data: dict[str, Any] | None = None,
-    key: str | None = None, now: dt.datetime | None = None, actor: Actor = RESIDENT,
+    rt: Runtime,
+    procedure_id: str = "jidou-teate-nintei",
+    *,
+    data: dict[str, Any] | None = None,
+    key: str | None = None,
+    now: dt.datetime | None = None,
+    actor: Actor = RESIDENT,
 ) -> Case:
     """File the sample payload (or ``data``) as the resident, committed."""
     with Session(rt.db, expire_on_commit=False) as s:
-        res = submit(rt, s, procedure_id, data if data is not None else sample(procedure_id),
-                     actor=actor, applicant_id=APPLICANT, channel="online",
-                     idempotency_key=key or uuid.uuid4().hex, now=now)
+        res = submit(
+            rt,
+            s,
+            procedure_id,
+            data if data is not None else sample(procedure_id),
+            actor=actor,
+            applicant_id=APPLICANT,
+            channel="online",
+            idempotency_key=key or uuid.uuid4().hex,
+            now=now,
+        )
         s.commit()
         return res.case
 
@@ -45,3 +59,6 @@ def file_sample(
 def case(rt: Runtime) -> Case:
     """A child allowance claim filed online, in state ``submitted``."""
     return file_sample(rt)
+
+
+REPO_PROCEDURES = Path(__file__).resolve().parents[2] / "procedures"

@@ -49,9 +49,7 @@ def test_submission_creates_a_case_in_the_first_state(rt: Runtime, case: Case) -
     ]
 
 
-def test_my_number_is_encrypted_at_rest_and_readable_by_the_engine(
-    rt: Runtime, case: Case
-) -> None:
+def test_my_number_is_encrypted_at_rest_and_readable_by_the_engine(rt: Runtime, case: Case) -> None:
     with rt.db.connect() as conn:
         raw_case = conn.execute(text("SELECT data FROM cases WHERE id = :i"), {"i": case.id})
         raw_events = conn.execute(text("SELECT changes FROM case_events"))
@@ -71,8 +69,16 @@ def test_every_mistake_is_reported_at_once(rt: Runtime) -> None:
     data["children"][0]["birth_date"] = "2999-01-01"
     del data["claimant"]["kana"]
     with Session(rt.db) as s, pytest.raises(ValidationFailed) as exc:
-        submit(rt, s, "jidou-teate-nintei", data, actor=RESIDENT, applicant_id=APPLICANT,
-               channel="online", idempotency_key="k1")
+        submit(
+            rt,
+            s,
+            "jidou-teate-nintei",
+            data,
+            actor=RESIDENT,
+            applicant_id=APPLICANT,
+            channel="online",
+            idempotency_key="k1",
+        )
     paths = {e.path: e for e in exc.value.errors}
     assert set(paths) == {"claimant.my_number", "children[0].birth_date", "claimant.kana"}
     assert paths["claimant.my_number"].message.ja == (
@@ -98,16 +104,29 @@ def test_same_idempotency_key_never_files_twice(rt: Runtime) -> None:
 def test_resident_cannot_file_for_someone_else(rt: Runtime) -> None:
     other = Actor.resident("R0000000002")
     with Session(rt.db) as s, pytest.raises(PermissionDenied):
-        submit(rt, s, "jidou-teate-nintei", sample("jidou-teate-nintei"), actor=other,
-               applicant_id=APPLICANT, channel="online", idempotency_key="x")
+        submit(
+            rt,
+            s,
+            "jidou-teate-nintei",
+            sample("jidou-teate-nintei"),
+            actor=other,
+            applicant_id=APPLICANT,
+            channel="online",
+            idempotency_key="x",
+        )
 
 
 def test_happy_path_to_closed_with_notices(rt: Runtime, case: Case) -> None:
     c = _fire(rt, case.id, "receive", staff("intake"))
     c = _fire(rt, c.id, "start_review", staff("review"))
     c = _fire(rt, c.id, "submit_for_sign_off", staff("review"))
-    c = _fire(rt, c.id, "approve", staff("approval"),
-              inputs={"monthly_amount": "25,000", "payment_start_month": "2026-12"})
+    c = _fire(
+        rt,
+        c.id,
+        "approve",
+        staff("approval"),
+        inputs={"monthly_amount": "25,000", "payment_start_month": "2026-12"},
+    )
     assert c.state == "approved"
     assert c.outcome["monthly_amount"] == 25000
     c = _fire(rt, c.id, "notify", staff("intake"))
@@ -164,21 +183,38 @@ def test_correction_pauses_the_clock_and_resubmission_edits_the_data(
     monday = dt.datetime(2026, 11, 30, 9, tzinfo=dt.UTC)
     _fire(rt, case.id, "receive", staff("intake"), now=monday)
     _fire(rt, case.id, "start_review", staff("review"), now=monday)
-    before = _fire(rt, case.id, "request_correction", staff("review"),
-                   comment="口座名義をご確認ください", now=monday)
+    before = _fire(
+        rt,
+        case.id,
+        "request_correction",
+        staff("review"),
+        comment="口座名義をご確認ください",
+        now=monday,
+    )
     assert before.state == "correction_requested"
     assert before.paused_since == monday.date()
     fixed = sample("jidou-teate-nintei")["bank_account"] | {
-        "account_number": "７６５４３２１", "holder_kana": "ﾔﾏﾀﾞ ﾀﾛｳ"}
-    after = _fire(rt, case.id, "resubmit", RESIDENT, data={"bank_account": fixed},
-                  now=monday + dt.timedelta(days=3))  # Thursday: 3 business days paused
+        "account_number": "７６５４３２１",
+        "holder_kana": "ﾔﾏﾀﾞ ﾀﾛｳ",
+    }
+    after = _fire(
+        rt,
+        case.id,
+        "resubmit",
+        RESIDENT,
+        data={"bank_account": fixed},
+        now=monday + dt.timedelta(days=3),
+    )  # Thursday: 3 business days paused
     assert after.state == "under_review"
     assert after.paused_since is None
     assert before.due_date is not None
     assert after.due_date == calendar.add_business_days(before.due_date, 3)
     with Session(rt.db) as s:
-        ev = s.exec(select(CaseEvent).where(CaseEvent.case_id == case.id)
-                    .order_by(col(CaseEvent.seq).desc())).first()
+        ev = s.exec(
+            select(CaseEvent)
+            .where(CaseEvent.case_id == case.id)
+            .order_by(col(CaseEvent.seq).desc())
+        ).first()
     assert ev is not None
     assert list(ev.changes["data"]) == ["bank_account"]
     assert ev.changes["data"]["bank_account"]["account_number"] == "7654321"
@@ -193,14 +229,30 @@ def test_staff_cannot_edit_the_application_through_a_plain_transition(
 
 
 def test_counter_filing_records_who_was_present(rt: Runtime) -> None:
-    clerk = Actor("staff", "clerk-7", "窓口 一郎", frozenset({"intake"}),
-                  frozenset({"子育て支援課"}), on_behalf_of=APPLICANT,
-                  identity_check="マイナンバーカード")
+    clerk = Actor(
+        "staff",
+        "clerk-7",
+        "窓口 一郎",
+        frozenset({"intake"}),
+        frozenset({"子育て支援課"}),
+        on_behalf_of=APPLICANT,
+        identity_check="マイナンバーカード",
+    )
     with Session(rt.db) as s:
-        res = submit(rt, s, "jidou-teate-nintei", sample("jidou-teate-nintei"), actor=clerk,
-                     applicant_id=APPLICANT, channel="counter", idempotency_key="c1")
+        res = submit(
+            rt,
+            s,
+            "jidou-teate-nintei",
+            sample("jidou-teate-nintei"),
+            actor=clerk,
+            applicant_id=APPLICANT,
+            channel="counter",
+            idempotency_key="c1",
+        )
         s.commit()
         ev = s.exec(select(CaseEvent).where(CaseEvent.case_id == res.case.id)).one()
     assert ev.actor_id == "clerk-7"
-    assert ev.changes["counter"] == {"on_behalf_of": APPLICANT,
-                                     "identity_check": "マイナンバーカード"}
+    assert ev.changes["counter"] == {
+        "on_behalf_of": APPLICANT,
+        "identity_check": "マイナンバーカード",
+    }

@@ -1,0 +1,70 @@
+"""Operating commands: migrate, demo data, worker, outbox inspection and retry."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from sqlmodel import Session
+
+from engine.db import make_engine
+from engine.models import OutboxMessage
+from web.cli import main
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("MADOGUCHI_")}
+    return clean | {"MADOGUCHI_DATA_DIR": str(tmp_path / "data"), "MADOGUCHI_WORKER": "0"}
+
+
+def run(env: dict[str, str], *args: str) -> Result:
+    return CliRunner(env=env).invoke(main, list(args), catch_exceptions=False)
+
+
+def test_demo_then_worker_then_outbox(env: dict[str, str], tmp_path: Path) -> None:
+    assert run(env, "db", "upgrade").output == "database is up to date\n"
+    demo = run(env, "demo", "--no-serve")
+    assert demo.exit_code == 0
+    assert "correction_requested" in demo.output
+    assert (tmp_path / "data" / "keys" / "data.key").stat().st_mode & 0o077 == 0
+    # The correction request of the demo wrote one notice to the outbox.
+    assert "\tnotice\tpending\t0\t" in run(env, "outbox", "list").output
+    assert run(env, "worker", "--once").output == "delivered 1, retrying 0, failed 0\n"
+    assert "\tnotice\tdone\t1\t" in run(env, "outbox", "list").output
+    assert run(env, "outbox", "list", "--failed").output == "no failed rows\n"
+
+
+def test_failed_row_is_listed_and_retried(env: dict[str, str], tmp_path: Path) -> None:
+    run(env, "db", "upgrade")
+    db = make_engine(f"sqlite:///{tmp_path / 'data' / 'madoguchi.sqlite3'}")
+    with Session(db) as s:
+        s.add(
+            OutboxMessage(
+                kind="notice",
+                payload={},
+                idempotency_key="x",
+                status="failed",
+                attempts=8,
+                last_error="KeyError: 'recipient_id'",
+            )
+        )
+        s.commit()
+    db.dispose()
+    listed = run(env, "outbox", "list", "--failed").output
+    assert listed.startswith("1\tnotice\tfailed\t8\t-\tKeyError")
+    assert run(env, "outbox", "retry", "1").output == "outbox row 1 queued again\n"
+    again = CliRunner(env=env).invoke(main, ["outbox", "retry", "1"])
+    assert again.exit_code == 1
+    assert "does not exist or has not failed" in again.output
+
+
+def test_unknown_setting_is_refused(env: dict[str, str]) -> None:
+    result = CliRunner(env=env | {"MADOGUCHI_DATABASE_ULR": "x"}).invoke(main, ["db", "upgrade"])
+    assert result.exit_code == 1
+    assert (
+        "unknown setting MADOGUCHI_DATABASE_ULR (did you mean 'MADOGUCHI_DATABASE_URL'?)"
+        in result.output
+    )

@@ -1,0 +1,102 @@
+"""Demo data for ``madoguchi demo``: cases for the documented personas, in several states.
+
+Everything is filed through the engine (validation, events, outbox), with fixed
+idempotency keys, so loading twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from flask import Flask
+from sqlmodel import Session
+
+from adapters.mock.world import shared_world
+from adapters.records import Resident
+from engine.actors import Actor
+from engine.cases import fire, submit
+from engine.errors import InvalidTrigger
+from engine.runtime import Runtime
+from procedures.samples import sample
+
+KOSODATE = "子育て支援課"
+KENKOU = "健康推進課"
+
+# (persona, procedure, how far the demo moves the case, staff department)
+DEMO_CASES: tuple[tuple[str, str, tuple[str, ...], str], ...] = (
+    ("newborn_family", "jidou-teate-nintei", ("receive", "start_review"), KOSODATE),
+    ("third_child_family", "jidou-teate-nintei", (), KOSODATE),
+    (
+        "single_parent",
+        "jidou-teate-nintei",
+        ("receive", "start_review", "request_correction"),
+        KOSODATE,
+    ),
+    ("family_expecting", "ninshin-todoke", ("receive",), KENKOU),
+)
+COMMENTS = {
+    "request_correction": "通帳の写しの口座番号が読み取れません。鮮明な写しを添付してください。"
+}
+
+
+def _with_person(
+    data: dict[str, Any], who: Resident, target: Callable[[dict[str, Any]], Any]
+) -> dict[str, Any]:
+    part = target(data)
+    part["name"] = who.name.full
+    part["kana"] = who.name.full_kana
+    part["my_number"] = who.my_number
+    if who.birth_date.iso():
+        part["birth_date"] = who.birth_date.iso()
+    return data
+
+
+def load_demo(app: Flask) -> list[str]:
+    """File the demo cases; returns lines describing what a visitor can try."""
+    rt: Runtime = app.extensions["madoguchi"]
+    world = shared_world()
+    lines = [
+        f"{len(rt.catalog.procedures)} procedures loaded; demo residents: "
+        f"{len(world.population.residents)} in 国立市 (132152)"
+    ]
+    with Session(rt.db, expire_on_commit=False) as s:
+        for persona_key, pid, path, dept in DEMO_CASES:
+            persona = world.population.persona(persona_key)
+            who = world.population.resident(persona.resident_number)
+            today = dt.date.today()
+            data = sample(pid, today)
+            target: Callable[[dict[str, Any]], Any] = (
+                (lambda d: d["claimant"]) if pid == "jidou-teate-nintei" else (lambda d: d)
+            )
+            data = _with_person(data, who, target)
+            res = submit(
+                rt,
+                s,
+                pid,
+                data,
+                actor=Actor.resident(who.resident_number),
+                applicant_id=who.resident_number,
+                channel="online",
+                idempotency_key=f"demo:{persona_key}:{pid}",
+            )
+            case = res.case
+            if res.created:
+                for trigger in path:
+                    spec = rt.catalog.get(pid).workflow.transition(trigger)
+                    actor = Actor.staff(f"demo-{spec.roles[0]}", {spec.roles[0]}, {dept})
+                    try:
+                        case = fire(rt, s, case.id, trigger, actor, comment=COMMENTS.get(trigger))
+                    except InvalidTrigger:
+                        break
+            lines.append(
+                f"  {case.reference}  {pid:<20} {case.state:<22} "
+                f"{persona.title_ja}（{who.name.full}）"
+            )
+        s.commit()
+    lines.append(
+        "Resident and staff log-in screens arrive with the screens issues; the "
+        "personas and their card PINs are listed in adapters/mock/personas.md."
+    )
+    return lines
