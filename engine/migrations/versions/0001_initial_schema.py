@@ -45,9 +45,7 @@ def upgrade() -> None:
         sa.Column("id", sa.String(length=32), nullable=False),
         sa.Column("organisation_id", sa.Integer(), nullable=False),
         sa.Column("procedure_id", sa.String(length=80), nullable=False),
-        sa.Column(
-            "definition_version", sa.String(length=64), nullable=False
-        ),
+        sa.Column("definition_version", sa.String(length=64), nullable=False),
         sa.Column("department", sa.String(length=100), nullable=False),
         sa.Column("state", sa.String(length=60), nullable=False),
         sa.Column("reference", sa.String(length=20), nullable=False),
