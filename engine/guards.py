@@ -7,6 +7,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 from sqlmodel import col, select
 
+from engine.definitions.errors import did_you_mean
+from engine.definitions.models import Workflow
 from engine.hooks import TransitionContext, guards
 from engine.models import CaseEvent
 
@@ -16,7 +18,16 @@ class TasksDoneParams(BaseModel):
     triggers: list[str] = Field(min_length=1)
 
 
-@guards.register("tasks_done", TasksDoneParams)
+def _known_triggers(params: TasksDoneParams, wf: Workflow) -> list[tuple[str, str]]:
+    names = [t.trigger for t in wf.transitions]
+    return [
+        (f"params.triggers[{i}]", f"unknown transition '{t}'{did_you_mean(t, names)}")
+        for i, t in enumerate(params.triggers)
+        if t not in names
+    ]
+
+
+@guards.register("tasks_done", TasksDoneParams, workflow_check=_known_triggers)
 def tasks_done(ctx: TransitionContext, params: TasksDoneParams) -> tuple[str, str] | None:
     """Each of ``triggers`` was fired since the case entered its current state.
 

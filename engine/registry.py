@@ -28,6 +28,10 @@ class NoParams(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+# Checks parameters against the workflow they are used in (e.g. trigger names), at load.
+WorkflowCheck = Callable[[Any, Any], list[tuple[str, str]]]
+
+
 @dataclass(frozen=True)
 class Entry(Generic[F]):
     """A registered guard or effect."""
@@ -36,6 +40,7 @@ class Entry(Generic[F]):
     fn: F
     params: type[BaseModel]
     doc: str
+    workflow_check: WorkflowCheck | None = None
 
 
 class NamedRegistry(Generic[F]):
@@ -48,13 +53,23 @@ class NamedRegistry(Generic[F]):
         # never reused for another dict while the entry exists.
         self._parsed: dict[tuple[str, int], tuple[dict[str, Any], BaseModel]] = {}
 
-    def register(self, name: str, params: type[BaseModel] = NoParams) -> Callable[[F], F]:
-        """Decorator registering ``fn`` under ``name``; a second use of a name is an error."""
+    def register(
+        self,
+        name: str,
+        params: type[BaseModel] = NoParams,
+        workflow_check: WorkflowCheck | None = None,
+    ) -> Callable[[F], F]:
+        """Decorator registering ``fn`` under ``name``; a second use of a name is an error.
+
+        ``workflow_check(params, workflow)`` may check the parameters against the workflow
+        they are used in (e.g. trigger names); its mistakes are load errors like any other.
+        """
 
         def deco(fn: F) -> F:
             if name in self._entries:
                 raise ValueError(f"{self.kind} '{name}' is already registered")
-            self._entries[name] = Entry(name, fn, params, (fn.__doc__ or "").strip())
+            doc = (fn.__doc__ or "").strip()
+            self._entries[name] = Entry(name, fn, params, doc, workflow_check)
             return fn
 
         return deco
@@ -72,18 +87,22 @@ class NamedRegistry(Generic[F]):
         """Every registered name, sorted."""
         return sorted(self._entries)
 
-    def check(self, name: str, params: dict[str, Any]) -> list[tuple[str, str]]:
+    def check(
+        self, name: str, params: dict[str, Any], workflow: Any = None
+    ) -> list[tuple[str, str]]:
         """Mistakes in a reference ``{name, params}``, as (relative path, message) pairs."""
         entry = self._entries.get(name)
         if entry is None:
             return [("name", f"unknown {self.kind} '{name}'{did_you_mean(name, self._entries)}")]
         try:
-            entry.params.model_validate(params)
+            parsed = entry.params.model_validate(params)
         except ValidationError as exc:
             return [
                 (join_path("params", *[p for p in e["loc"] if isinstance(p, str | int)]), e["msg"])
                 for e in exc.errors()
             ]
+        if entry.workflow_check is not None and workflow is not None:
+            return entry.workflow_check(parsed, workflow)
         return []
 
     def parse_params(self, name: str, params: dict[str, Any]) -> BaseModel:

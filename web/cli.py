@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import click
 import yaml
@@ -17,8 +19,9 @@ from sqlalchemy.engine import Engine
 from engine import audit, outbox
 from engine.config import ConfigError, Settings, load_settings
 from engine.db import make_engine
-from engine.definitions.errors import DefinitionErrors
-from engine.definitions.models import DefinitionFile, ShapeFile
+from engine.definitions.errors import DefinitionErrors, did_you_mean
+from engine.definitions.loader import Catalog
+from engine.definitions.models import PROCEDURE_ID, DefinitionFile, ShapeFile
 from engine.machine import mermaid
 from engine.migrate import upgrade
 from engine.runtime import load_procedures
@@ -40,7 +43,7 @@ def _database(settings: Settings) -> Iterator[Engine]:
         eng.dispose()
 
 
-def _catalog(settings: Settings):  # type: ignore[no-untyped-def]  # Catalog, kept lazy
+def _catalog(settings: Settings) -> Catalog:
     try:
         return load_procedures(settings)
     except DefinitionErrors as exc:
@@ -64,7 +67,7 @@ def procedures() -> None:
 def procedures_list(as_json: bool) -> None:
     """List every procedure."""
     cat = _catalog(_settings())
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "id": p.id,
             "category": p.category,
@@ -128,9 +131,15 @@ def procedures_diagram(procedure_id: str, current: str | None) -> None:
     """Print the workflow as a mermaid state diagram."""
     cat = _catalog(_settings())
     try:
-        click.echo(mermaid(cat.get(procedure_id), current))
+        proc = cat.get(procedure_id)
     except KeyError as exc:
         raise click.ClickException(str(exc.args[0])) from None
+    states = [st.id for st in proc.workflow.states]
+    if current is not None and current not in states:
+        raise click.ClickException(
+            f"'{procedure_id}' has no state '{current}'{did_you_mean(current, states)}"
+        )
+    click.echo(mermaid(proc, current))
 
 
 @procedures.command("format-schema")
@@ -149,12 +158,24 @@ def procedures_new(procedure_id: str, shape: str, category: str) -> None:
     """Write a scaffold definition that passes `check`."""
     settings = _settings()
     root = settings.procedures_dir
-    if not (root / "_shapes" / f"{shape}.yaml").exists():
-        known = sorted(p.stem for p in (root / "_shapes").glob("*.yaml"))
-        raise click.ClickException(f"unknown shape '{shape}'; known: {', '.join(known)}")
+    if not re.fullmatch(PROCEDURE_ID, procedure_id):
+        raise click.ClickException(
+            f"'{procedure_id}' is not a procedure id: lower-case words joined by '-', "
+            "e.g. jidou-teate-nintei"
+        )
+    if not re.fullmatch(r"[a-z]+", category):
+        raise click.ClickException(
+            f"'{category}' is not a category: lower-case letters only, e.g. kosodate, kaigo"
+        )
+    shapes = sorted(p.stem for p in (root / "_shapes").glob("*.yaml"))
+    if shape not in shapes:
+        raise click.ClickException(
+            f"unknown shape '{shape}'{did_you_mean(shape, shapes)}; known: {', '.join(shapes)}"
+        )
     target = root / category / f"{procedure_id}.yaml"
-    if target.exists():
-        raise click.ClickException(f"{target} already exists")
+    clash = [p for p in root.glob(f"*/{procedure_id}.yaml") if not p.parent.name.startswith("_")]
+    if clash:
+        raise click.ClickException(f"{clash[0]} already defines '{procedure_id}'")
     scaffold = {
         "id": procedure_id,
         "extends": shape,

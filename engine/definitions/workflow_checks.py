@@ -28,7 +28,11 @@ class Issue:
 
 def check_workflow(wf: Workflow) -> list[Issue]:
     """Every structural mistake: unknown or duplicate states and triggers, dead ends,
-    unreachable states, terminal states that can be left."""
+    unreachable states, terminal states that can be left.
+
+    A transition to or from an unknown state (usually a typo) leaves states unreachable or
+    stuck that are not; while there is one, only the names are reported.
+    """
     issues: list[Issue] = []
     ids = [s.id for s in wf.states]
     known = set(ids)
@@ -65,6 +69,8 @@ def check_workflow(wf: Workflow) -> list[Issue]:
                     "transitions", i, "dest", f"unknown state '{t.dest}'{did_you_mean(t.dest, ids)}"
                 )
             )
+    if any(i.message.startswith("unknown state") for i in issues):
+        return issues
     by_id = {s.id: s for s in wf.states}
     for i, s in enumerate(wf.states):
         leaves = {d for d in outgoing.get(s.id, set()) if d != s.id}
