@@ -10,7 +10,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TextIO
 
 import click
 import yaml
@@ -25,6 +25,7 @@ from engine.definitions.models import PROCEDURE_ID, DefinitionFile, ShapeFile
 from engine.machine import mermaid
 from engine.migrate import upgrade
 from engine.runtime import load_procedures
+from forms import json_schema, validate_payload
 
 
 def _settings() -> Settings:
@@ -140,6 +141,60 @@ def procedures_diagram(procedure_id: str, current: str | None) -> None:
             f"'{procedure_id}' has no state '{current}'{did_you_mean(current, states)}"
         )
     click.echo(mermaid(proc, current))
+
+
+@procedures.command("schema")
+@click.argument("procedure_id")
+def procedures_schema(procedure_id: str) -> None:
+    """Print the JSON Schema of a procedure's application payload (what the API accepts)."""
+    cat = _catalog(_settings())
+    try:
+        proc = cat.get(procedure_id)
+    except KeyError as exc:
+        raise click.ClickException(str(exc.args[0])) from None
+    schema = json_schema(proc.form, title=proc.name.ja)
+    click.echo(json.dumps(schema, ensure_ascii=False, indent=2))
+
+
+@main.group("forms")
+def forms_group() -> None:
+    """Application forms."""
+
+
+@forms_group.command("validate")
+@click.argument("procedure_id")
+@click.argument("payload", type=click.File("r", encoding="utf-8"))
+@click.option("--json", "as_json", is_flag=True, help="machine-readable output")
+def forms_validate(procedure_id: str, payload: TextIO, as_json: bool) -> None:
+    """Validate a JSON payload as the web and the API do: print it normalised (exit 0) or
+    every mistake with its path, code and messages (exit 1)."""
+    cat = _catalog(_settings())
+    try:
+        proc = cat.get(procedure_id)
+    except KeyError as exc:
+        raise click.ClickException(str(exc.args[0])) from None
+    try:
+        data = json.load(payload)
+    except json.JSONDecodeError as exc:
+        raise click.ClickException(
+            f"{payload.name} is not JSON: line {exc.lineno}, column {exc.colno}: {exc.msg}"
+        ) from None
+    if not isinstance(data, dict):
+        raise click.ClickException(f"{payload.name} must hold a JSON object")
+    result = validate_payload(proc.form, data)
+    if result.ok:
+        click.echo(json.dumps(result.data, ensure_ascii=False, indent=2))
+        return
+    errors = [
+        {"path": e.path, "code": e.code, "message": {"ja": e.message.ja, "en": e.message.en}}
+        for e in result.errors
+    ]
+    if as_json:
+        click.echo(json.dumps({"errors": errors}, ensure_ascii=False, indent=2))
+    else:
+        for e in errors:
+            click.echo(f"{e['path']}: [{e['code']}] {e['message']['ja']} / {e['message']['en']}")
+    sys.exit(1)
 
 
 @procedures.command("format-schema")
