@@ -185,15 +185,15 @@ def forms_validate(procedure_id: str, payload: TextIO, as_json: bool) -> None:
     if result.ok:
         click.echo(json.dumps(result.data, ensure_ascii=False, indent=2))
         return
-    errors = [
-        {"path": e.path, "code": e.code, "message": {"ja": e.message.ja, "en": e.message.en}}
-        for e in result.errors
-    ]
     if as_json:
+        errors = [
+            {"path": e.path, "code": e.code, "message": {"ja": e.message.ja, "en": e.message.en}}
+            for e in result.errors
+        ]
         click.echo(json.dumps({"errors": errors}, ensure_ascii=False, indent=2))
     else:
-        for e in errors:
-            click.echo(f"{e['path']}: [{e['code']}] {e['message']['ja']} / {e['message']['en']}")
+        for e in result.errors:
+            click.echo(f"{e.path}: [{e.code}] {e.message.ja} / {e.message.en}")
     sys.exit(1)
 
 
