@@ -36,6 +36,7 @@ from engine.errors import (
     ProcedureNotAccepting,
     ValidationFailed,
 )
+from engine.files import attachment_refs, link_to_case
 from engine.hooks import TransitionContext, effects, guards
 from engine.models import DefinitionVersion, utcnow
 from engine.pii import decrypt_data, encrypt_data, sensitive_paths
@@ -196,6 +197,7 @@ def submit(
                 conn = session.connection()
                 conn.execute(INSERT_CASE, [record.__dict__])
                 conn.execute(INSERT_EVENT, [ev])
+                link_to_case(session, record.id, attachment_refs(proc.form, result.data))
         except IntegrityError:
             # A concurrent submission with the same key won the race, or (rarely) the
             # random reference collided; the first gives its case, the second retries.
