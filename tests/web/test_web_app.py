@@ -44,3 +44,13 @@ def test_demo_data_loads_once(app: Flask) -> None:
         events = s.exec(select(CaseEvent)).all()
     assert states == ["correction_requested", "received", "submitted", "under_review"]
     assert len(events) == 4 + 2 + 3 + 1
+
+
+def test_pages_need_no_inline_style_the_csp_would_block(client: FlaskClient) -> None:
+    html = client.get("/").get_data(as_text=True)
+    assert "<style" not in html
+    assert "style=" not in html
+    css = client.get("/static/madoguchi.css")
+    assert css.status_code == 200
+    assert b"font-family" in css.data
+    css.close()
