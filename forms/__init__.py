@@ -7,6 +7,9 @@ Depends on nothing else in the project (see ARCHITECTURE.md). The engine calls:
 - :func:`json_schema`: the JSON Schema of a form's payload;
 - the field-type registry (:func:`register_field_type`, :func:`get_field_type`,
   :func:`field_types`), which a vendor extends with new types.
+
+The web screens draw forms with :mod:`forms.render` (HTML, Jinja macros, POST parsing),
+imported on its own so that the engine does not load Jinja.
 """
 
 from forms.checkspec import check_form_spec
