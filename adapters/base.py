@@ -5,14 +5,15 @@ stands behind each one is chosen by configuration through :mod:`adapters.registr
 (mocks are ordinary implementations registered under the id ``mock``).
 
 Implemented so far: :class:`ResidentRegistry`, :class:`JpkiVerifier`,
-:class:`PublicFundsAccounts` (mocks in :mod:`adapters.mock`).
+:class:`PublicFundsAccounts`, :class:`CoreSystem` (mocks in :mod:`adapters.mock`).
 
 Declared only, with no implementation yet: :class:`PittariIntake`, :class:`OssIntake`,
-:class:`CoreSystem`, :class:`Notifier`, :class:`ResidentLogin`. Their methods document the
-contract the coming implementations must keep.
+:class:`Notifier`, :class:`ResidentLogin`. Their methods document the contract the coming
+implementations must keep.
 
 Remote implementations raise :class:`adapters.errors.PartnerError` subclasses for
-timeouts, server errors and malformed replies; callers retry those.
+timeouts, server errors and malformed replies; callers retry those. A definite refusal
+(:class:`adapters.errors.PartnerRefusalError`) is never retried.
 """
 
 from __future__ import annotations
@@ -209,30 +210,50 @@ class OssIntake(IntakeChannel, Protocol):
 
 
 class CoreSystem(Protocol):
-    """Interface only (not implemented yet): a standard-compliant core system (標準準拠システム).
+    """A standard-compliant core system (標準準拠システム) of one business.
 
-    ``business`` names the core business (see :class:`adapters.exchange.CoreBusiness`).
+    Each business runs its own system with its own records and identifiers, so one
+    object serves one business, named by ``business`` (a
+    :class:`adapters.exchange.CoreBusiness` value, as in procedure definitions).
+
+    Errors: :class:`adapters.errors.PartnerError` subclasses are transient and the
+    outcome of a write may be unknown (retry after reconciling with :meth:`lookup`);
+    :class:`adapters.errors.PartnerRefusalError` subclasses are definite refusals with no
+    effect (never retry: the record or the key is wrong).
     """
 
-    def register(
-        self, business: str, idempotency_key: str, record: Mapping[str, object]
-    ) -> RegistrationResult:
+    @property
+    def business(self) -> str:
+        """The business this system keeps records for (``jidou-teate``, ...)."""
+        ...
+
+    def register(self, idempotency_key: str, record: Mapping[str, object]) -> RegistrationResult:
         """Write a decided result (a benefit record, a certification, ...).
 
-        Idempotent: a repeated key returns the first result with ``created=False`` and
-        writes nothing new.
+        Idempotent: a repeated key with an equal record returns the first result with
+        ``created=False`` and writes nothing new; a repeated key with a different record
+        raises :class:`adapters.errors.IdempotencyConflictError`. A record of the wrong
+        shape raises :class:`adapters.errors.RecordRejectedError`; so does any record
+        sent to a lookup-only business (税務).
         """
         ...
 
-    def lookup(self, business: str, idempotency_key: str) -> RegistrationResult | None:
-        """The registration made under ``idempotency_key``, if any.
+    def lookup(self, idempotency_key: str) -> RegistrationResult | None:
+        """The registration made under ``idempotency_key`` (``created=False``), if any.
 
-        Used for reconciliation after a call whose reply was lost.
+        Used for reconciliation after a call whose outcome is unknown (a timeout, a reply
+        that could not be read): if it answers a result, the write took effect.
         """
         ...
 
-    def query(self, business: str, criteria: Mapping[str, str]) -> tuple[Mapping[str, object], ...]:
-        """Records of ``business`` matching ``criteria``, for prefill and checks."""
+    def query(self, criteria: Mapping[str, str]) -> tuple[Mapping[str, object], ...]:
+        """Records matching every criterion, oldest first, for prefill, checks and screens.
+
+        Keys are record fields, ``kind`` or identifiers (e.g. ``resident_number``,
+        ``recipient_number``); a list field matches when it contains the value. Empty
+        criteria give every record. Each record carries ``kind``, its identifier field and
+        ``registered_at``. An unknown key raises ``ValueError``.
+        """
         ...
 
 

@@ -44,6 +44,8 @@ PUBLIC_FUNDS_ACCOUNTS = Capability[PublicFundsAccounts]("public_funds_accounts",
 PITTARI_INTAKE = Capability[PittariIntake]("pittari_intake", "ぴったりサービス")
 OSS_INTAKE = Capability[OssIntake]("oss_intake", "自動車保有関係手続のワンストップサービス")
 CORE_SYSTEM = Capability[CoreSystem]("core_system", "基幹業務システム")
+"""One capability for every core business: an implementation serves the business named by
+:data:`CORE_BUSINESS_KEY` in its configuration (see :func:`adapters.service.core_system`)."""
 NOTIFIER = Capability[Notifier]("notifier", "通知")
 RESIDENT_LOGIN = Capability[ResidentLogin]("resident_login", "住民ログイン（デジタル認証アプリ）")
 
@@ -57,3 +59,6 @@ ALL_CAPABILITIES: tuple[Capability[object], ...] = (
     NOTIFIER,
     RESIDENT_LOGIN,
 )
+
+CORE_BUSINESS_KEY = "core_system_business"
+"""Configuration key telling a ``core_system`` factory which business to serve."""

@@ -40,7 +40,9 @@ class UnknownImplementationError(RegistryError):
 class PartnerError(AdapterError):
     """A remote partner (a national service or core system) could not answer properly.
 
-    Callers retry these; the outcome of the call on the far side may be unknown.
+    Transient: callers retry these. The outcome of the call on the far side may be unknown
+    (a timeout, or a reply that could not be read), so before repeating a write the caller
+    reconciles, e.g. with :meth:`adapters.base.CoreSystem.lookup`.
     """
 
 
@@ -53,7 +55,57 @@ class PartnerUnavailableError(PartnerError):
 
 
 class MalformedReplyError(PartnerError):
-    """The partner answered with something that is not a valid reply."""
+    """The partner answered with something that is not a valid reply.
+
+    The call may have taken effect: the far side answered, only not readably.
+    """
+
+
+class PartnerRefusalError(AdapterError):
+    """A partner answered and refused the call for good: retrying it cannot succeed.
+
+    Unlike a :class:`PartnerError`, nothing is uncertain: the call had no effect. The
+    caller must not retry; the case needs a person (fix the data, or investigate).
+    """
+
+
+class RecordRejectedError(PartnerRefusalError):
+    """A core system refused a record: its shape is wrong or it refers to nothing.
+
+    ``problems`` lists every fault found, one sentence each, so staff can fix them at once.
+    """
+
+    def __init__(self, business: str, problems: Iterable[str]) -> None:
+        self.business = business
+        self.problems = tuple(problems)
+        super().__init__(f"{business}: record refused: " + "; ".join(self.problems))
+
+
+class IdempotencyConflictError(PartnerRefusalError):
+    """An idempotency key was reused for a different record.
+
+    The first record stays as it was; ``record_id`` names it. Reusing a key for other data
+    is a programming error in the caller (keys must identify one intended write).
+    """
+
+    def __init__(self, business: str, idempotency_key: str, record_id: str) -> None:
+        self.business = business
+        self.idempotency_key = idempotency_key
+        self.record_id = record_id
+        super().__init__(
+            f"{business}: idempotency key {idempotency_key!r} was already used for "
+            f"another record ({record_id})"
+        )
+
+
+class UnknownCoreBusinessError(RegistryError):
+    """A core system was asked for a business that has none."""
+
+    def __init__(self, business: str | None, known: Iterable[str]) -> None:
+        self.business = business
+        self.known = tuple(known)
+        problem = "no core business given" if business is None else f"unknown {business!r}"
+        super().__init__(f"core system: {problem}; known businesses: {', '.join(self.known)}")
 
 
 class RevocationCheckError(AdapterError):

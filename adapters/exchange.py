@@ -1,8 +1,9 @@
-"""Records for the partners whose adapters are declared but not implemented yet.
+"""Records exchanged with the intake channels, the core systems, notifiers and login.
 
 These are the shapes the interfaces in :mod:`adapters.base` promise for the intake
-channels (Pittari, OSS), the core systems, notices and resident login. Implementations
-(mocks first) will arrive with the engine work that needs them.
+channels (Pittari, OSS), the core systems, notices and resident login. The core systems
+have mocks (:mod:`adapters.mock.core_systems`); the others will arrive with the engine
+work that needs them.
 """
 
 from __future__ import annotations
@@ -65,25 +66,31 @@ class IntakePackage:
 
 
 class CoreBusiness(StrEnum):
-    """Core systems (基幹業務システム) the procedures register results in."""
+    """Core businesses (基幹業務) whose standard-compliant systems the engine talks to.
 
-    CHILD_ALLOWANCE = "child_allowance"  # 児童手当
-    CHILDCARE = "childcare"  # 子ども・子育て支援
-    CHILD_REARING_ALLOWANCE = "child_rearing_allowance"  # 児童扶養手当
-    MATERNAL_HEALTH = "maternal_health"  # 健康管理 (母子保健)
-    CARE_INSURANCE = "care_insurance"  # 介護保険
-    RESIDENT_TAX = "resident_tax"  # 個人住民税 (income status for benefit checks)
-    DISASTER_SUPPORT = "disaster_support"  # 被災者支援
-    PREFECTURAL_CAR_TAX = "prefectural_car_tax"  # 都道府県税 (自動車税)
-    POLICE_PARKING = "police_parking"  # 警察 (保管場所証明)
+    The values are the ids procedure definitions give as ``core_system``. 税務 answers
+    lookups only (income status for benefit checks); the others also take registrations.
+    """
+
+    CHILD_ALLOWANCE = "jidou-teate"  # 児童手当
+    CHILDCARE = "kodomo-kosodate"  # 子ども・子育て支援
+    CHILD_REARING_ALLOWANCE = "jidou-fuyou-teate"  # 児童扶養手当
+    MATERNAL_HEALTH = "kenkou-kanri"  # 健康管理 (母子保健)
+    CARE_INSURANCE = "kaigo-hoken"  # 介護保険
+    RESIDENT_TAX = "zeimu"  # 税務: 個人住民税 (income status for benefit checks)
+    DISASTER_SUPPORT = "hisaisha-shien"  # 被災者支援
+    PREFECTURAL_CAR_TAX = "todoufuken-zei"  # 都道府県税 (自動車税)
+    POLICE_PARKING = "keisatsu"  # 警察 (保管場所証明)
 
 
 @dataclass(frozen=True)
 class RegistrationResult:
     """The core system's answer to a registration.
 
-    ``created`` is False when the idempotency key had been seen before and the earlier
-    record was returned instead of a new one.
+    ``record_id`` is the identifier the core system gave the record (e.g. the 児童手当
+    受給者番号). ``created`` is False when the idempotency key had been seen before and the
+    earlier record was returned instead of a new one, and in answers to
+    :meth:`adapters.base.CoreSystem.lookup`.
     """
 
     business: str

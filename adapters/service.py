@@ -6,14 +6,26 @@ implementation id under the capability's key in the registry (the default regist
 the built-in implementations loaded, unless another is passed, as tests do) and builds
 it from the configuration. An unknown or missing id raises
 :class:`adapters.errors.UnknownImplementationError` listing the known ids.
+
+Core systems are one capability (``core_system``) serving nine businesses: the id is read
+from ``core_system.<business>`` when a deployment sets it (say, a real 児童手当 system
+beside mocks of the others), else from ``core_system``; the factory is told the business
+under ``core_system_business``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
-from adapters.base import JpkiVerifier, PublicFundsAccounts, ResidentRegistry
-from adapters.capabilities import JPKI_VERIFIER, PUBLIC_FUNDS_ACCOUNTS, RESIDENT_REGISTRY
+from adapters.base import CoreSystem, JpkiVerifier, PublicFundsAccounts, ResidentRegistry
+from adapters.capabilities import (
+    CORE_BUSINESS_KEY,
+    CORE_SYSTEM,
+    JPKI_VERIFIER,
+    PUBLIC_FUNDS_ACCOUNTS,
+    RESIDENT_REGISTRY,
+)
+from adapters.errors import UnknownImplementationError
 from adapters.registry import Registry, default_registry
 
 
@@ -41,3 +53,19 @@ def public_funds_accounts(
 ) -> PublicFundsAccounts:
     """The public-funds account registry named by ``config["public_funds_accounts"]``."""
     return (registry or load_builtin_implementations()).configured(PUBLIC_FUNDS_ACCOUNTS, config)
+
+
+def core_system(
+    business: str, config: Mapping[str, str], registry: Registry | None = None
+) -> CoreSystem:
+    """The core system of ``business`` (``jidou-teate``, ...; see the module text).
+
+    Raises :class:`adapters.errors.UnknownImplementationError` when no id is configured
+    and :class:`adapters.errors.UnknownCoreBusinessError` when the implementation has no
+    such business.
+    """
+    chosen = registry or load_builtin_implementations()
+    impl_id = config.get(f"{CORE_SYSTEM.name}.{business}", config.get(CORE_SYSTEM.name))
+    if impl_id is None:
+        raise UnknownImplementationError(CORE_SYSTEM.name, None, chosen.known_ids(CORE_SYSTEM))
+    return chosen.get(CORE_SYSTEM, impl_id, {**config, CORE_BUSINESS_KEY: business})

@@ -1,4 +1,4 @@
-"""The demo world: one population with its registry, PKI, card reader and accounts.
+"""The demo world: one population with its registry, PKI, card reader, accounts and core systems.
 
 The mocks must agree with each other (a certificate serial from the PKI must resolve to a
 resident in the registry), so they are built together from one :class:`DemoWorld`.
@@ -14,6 +14,12 @@ key                    meaning                                         default
 ``mock_today``         the demo's "today" (ISO date)                   today's date
 ``mock_population``    minimum number of generated residents           ``1000``
 ====================== ============================================== =================
+
+The core-system mock (capability ``core_system``, id ``mock``) also reads
+``core_system_business``, the business to serve (``jidou-teate``, ...), which
+:func:`adapters.service.core_system` sets; all callers of one world share each business's
+store, as they would share the real system. Faults are switched at run time on
+``world.core_systems[business].faults``.
 """
 
 from __future__ import annotations
@@ -23,10 +29,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from adapters.base import JpkiVerifier, PublicFundsAccounts, ResidentRegistry
-from adapters.capabilities import JPKI_VERIFIER, PUBLIC_FUNDS_ACCOUNTS, RESIDENT_REGISTRY
+from adapters.base import CoreSystem, JpkiVerifier, PublicFundsAccounts, ResidentRegistry
+from adapters.capabilities import (
+    CORE_BUSINESS_KEY,
+    CORE_SYSTEM,
+    JPKI_VERIFIER,
+    PUBLIC_FUNDS_ACCOUNTS,
+    RESIDENT_REGISTRY,
+)
 from adapters.jpki_verify import SignatureVerifier
 from adapters.mock.card_reader import MockCardReader
+from adapters.mock.core_seeds import seeded_core_systems
+from adapters.mock.core_systems import MockCoreSystem, core_system_for
 from adapters.mock.jpki_authority import MockJpkiAuthority
 from adapters.mock.population import (
     DEFAULT_SEED,
@@ -50,17 +64,18 @@ class DemoWorld:
     card_reader: MockCardReader
     verifier: SignatureVerifier
     public_funds_accounts: MockPublicFundsAccounts
+    core_systems: Mapping[str, MockCoreSystem]
 
     @classmethod
     def build(
         cls, seed: int = DEFAULT_SEED, today: date | None = None, size: int = DEFAULT_SIZE
     ) -> DemoWorld:
-        """A new world: population, registry, PKI (certificates made lazily), accounts."""
+        """A new world: population, registry, PKI (certificates made lazily), accounts, cores."""
         return cls.from_population(generate_population(seed, today, size))
 
     @classmethod
     def from_population(cls, population: Population) -> DemoWorld:
-        """A new world over an existing population (fresh PKI keys and PIN counters)."""
+        """A new world over an existing population (fresh PKI keys, PINs and core stores)."""
         registry = MockResidentRegistry(population)
         authority = MockJpkiAuthority(population)
 
@@ -80,6 +95,7 @@ class DemoWorld:
             card_reader=MockCardReader(population, authority),
             verifier=verifier,
             public_funds_accounts=MockPublicFundsAccounts(generate_accounts(population)),
+            core_systems=seeded_core_systems(population),
         )
 
 
@@ -125,3 +141,9 @@ def mock_jpki_verifier(config: Mapping[str, str]) -> JpkiVerifier:
 def mock_public_funds_accounts(config: Mapping[str, str]) -> PublicFundsAccounts:
     """The demo public-funds accounts."""
     return world_from_config(config).public_funds_accounts
+
+
+@default_registry.register(CORE_SYSTEM, "mock")
+def mock_core_system(config: Mapping[str, str]) -> CoreSystem:
+    """The demo world's core system of ``config["core_system_business"]``."""
+    return core_system_for(world_from_config(config).core_systems, config.get(CORE_BUSINESS_KEY))

@@ -1,12 +1,15 @@
 """Fixtures for the adapter tests: one demo population and world per test session.
 
 The population is generated once (it is deterministic); the world's PKI makes
-certificates lazily. Tests that change state (PIN counters) build their own card reader.
+certificates lazily. Tests that change state (PIN counters, core-system records) build
+their own card reader or core systems. :class:`FakeTime` lets fault plans "sleep" without
+waiting.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import threading
+from datetime import date, datetime, timedelta
 
 import pytest
 
@@ -20,6 +23,25 @@ TODAY = date(2025, 6, 2)
 
 NOON = datetime(2025, 6, 2, 12, 0, tzinfo=JST)
 """Midday of :data:`TODAY` in Japan."""
+
+
+class FakeTime:
+    """A clock and a sleep for fault plans: sleeping moves the clock on, nobody waits."""
+
+    def __init__(self, start: datetime = NOON) -> None:
+        self.now = start
+        self.slept: list[float] = []
+        self._lock = threading.Lock()
+
+    def clock(self) -> datetime:
+        """The fake now."""
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        """Record the sleep and move the clock on by ``seconds``."""
+        with self._lock:
+            self.slept.append(seconds)
+            self.now += timedelta(seconds=seconds)
 
 
 @pytest.fixture(scope="session")
@@ -50,3 +72,9 @@ def world(population: Population) -> DemoWorld:
 def card_reader(world: DemoWorld) -> MockCardReader:
     """A card reader with fresh PIN counters."""
     return MockCardReader(world.population, world.authority)
+
+
+@pytest.fixture
+def fake_time() -> FakeTime:
+    """A fake clock starting at :data:`NOON`, moved on only by its ``sleep``."""
+    return FakeTime()

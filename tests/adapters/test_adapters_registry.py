@@ -114,7 +114,12 @@ def test_capability_without_implementations_says_so() -> None:
 
 def test_default_registry_has_the_mocks_of_implemented_capabilities() -> None:
     registry = service.load_builtin_implementations()
-    implemented = {RESIDENT_REGISTRY.name, JPKI_VERIFIER.name, PUBLIC_FUNDS_ACCOUNTS.name}
+    implemented = {
+        RESIDENT_REGISTRY.name,
+        JPKI_VERIFIER.name,
+        PUBLIC_FUNDS_ACCOUNTS.name,
+        CORE_SYSTEM.name,
+    }
     for capability in ALL_CAPABILITIES:
         expected = ("mock",) if capability.name in implemented else ()
         assert registry.known_ids(capability) == expected, capability.name
