@@ -18,6 +18,8 @@ Operations (an argument that is not a list counts as a list of one):
 - ``age``: ``{"age": [birth]}`` whole years on today, ``{"age": [birth, on]}`` on a date
   (ISO strings); a 29 February birthday counts as reached on 28 February.
 - ``today``: ``{"today": []}``, today's date as an ISO string.
+- ``bank_kana``: ``{"bank_kana": [{"var": "claimant.kana"}]}``, a reading as a bank records
+  a holder name (small kana large), to compare an account holder with the claimant.
 
 How ``var`` paths work. A path names answers the way the form declares them, from the top
 of the form, with repeating groups written without an index: ``children.birth_date``.
@@ -39,6 +41,8 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+from forms.japanese import normalise_bank_kana
 
 _INDEX = re.compile(r"^[0-9]+$")
 
@@ -364,6 +368,13 @@ def _op_today(args: list[Any], scope: Scope) -> str:
     return scope.current_date().isoformat()
 
 
+def _op_bank_kana(args: list[Any], scope: Scope) -> str | None:
+    # The reading as a bank records a holder name (small kana large): lets a rule compare a
+    # bank account holder with the claimant's reading.
+    value = _eval(args[0], scope)
+    return normalise_bank_kana(value) if isinstance(value, str) else None
+
+
 def _op_not(args: list[Any], scope: Scope) -> bool:
     return not truthy(_eval(args[0], scope))
 
@@ -397,4 +408,5 @@ OPERATORS: Mapping[str, _Operator] = {
     "count": _Operator(1, 1, _op_count),
     "age": _Operator(1, 2, _op_age),
     "today": _Operator(0, 0, _op_today),
+    "bank_kana": _Operator(1, 1, _op_bank_kana),
 }

@@ -71,6 +71,8 @@ def load_demo(app: Flask) -> list[str]:
                 (lambda d: d["claimant"]) if pid == "jidou-teate-nintei" else (lambda d: d)
             )
             data = _with_person(data, who, target)
+            if "bank_account" in data:  # the account must be in the claimant's own name
+                data["bank_account"]["holder_kana"] = who.name.full_kana
             res = submit(
                 rt,
                 s,

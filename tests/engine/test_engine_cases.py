@@ -256,3 +256,22 @@ def test_counter_filing_records_who_was_present(rt: Runtime) -> None:
         "on_behalf_of": APPLICANT,
         "identity_check": "マイナンバーカード",
     }
+
+
+def test_bank_account_must_be_in_the_claimants_name(rt: Runtime) -> None:
+    data = sample("jidou-teate-nintei")
+    data["bank_account"]["holder_kana"] = "ヤマダ ハナコ"
+    with Session(rt.db) as s, pytest.raises(ValidationFailed) as exc:
+        submit(
+            rt,
+            s,
+            "jidou-teate-nintei",
+            data,
+            actor=RESIDENT,
+            applicant_id=APPLICANT,
+            channel="online",
+            idempotency_key="holder",
+        )
+    [error] = exc.value.errors
+    assert (error.path, error.code) == ("bank_account.holder_kana", "rule")
+    assert error.message.ja.startswith("口座名義が請求者のフリガナと一致しません。")

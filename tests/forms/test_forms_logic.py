@@ -109,3 +109,10 @@ def test_check_expression_reports_every_problem() -> None:
 def test_check_expression_accepts_a_well_formed_expression() -> None:
     assert check_expression({"if": [{"present": {"var": "x"}}, {"age": [{"var": "x"}]}, 0]}) == []
     assert check_expression(True) == []
+
+
+def test_bank_kana_compares_a_reading_as_banks_record_it() -> None:
+    data = {"kana": "キョウコ\u3000ヤマダ", "holder": "キヨウコ\u3000ヤマダ"}
+    assert evaluate({"bank_kana": [{"var": "kana"}]}, data) == "キヨウコ\u3000ヤマダ"
+    assert evaluate({"==": [{"var": "holder"}, {"bank_kana": [{"var": "kana"}]}]}, data) is True
+    assert evaluate({"bank_kana": [{"var": "missing"}]}, data) is None
