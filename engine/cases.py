@@ -382,7 +382,7 @@ def fire(
     if failures:
         raise GuardFailed(failures)
     with rt.machines.attached(proc, case.state) as handle:
-        getattr(handle, trigger)()
+        handle.trigger(trigger)
         dest: str = handle.state
     due, paused = _clock(proc, case, dest, now.date())
     seq = case.version + 1

@@ -9,7 +9,7 @@ ORM row itself is never attached, and history lives in the event table.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -19,9 +19,26 @@ from engine.definitions.models import Procedure, Workflow
 
 
 class CaseHandle:
-    """The per-operation model: only a ``state`` attribute, filled in by the machine."""
+    """The per-operation model: a ``state`` attribute and ``trigger(name)``, from the machine."""
 
     state: str
+    trigger: Callable[[str], bool]  # set per instance by Machine.add_model
+
+
+class LeanMachine(Machine):  # type: ignore[misc]  # transitions ships no type hints
+    """A Machine that gives attached models only ``state`` and ``trigger(name)``.
+
+    ``add_model`` normally also attaches ``is_<state>()`` for every state and
+    ``<trigger>()``/``may_<trigger>()`` for every trigger, and looks for ``on_enter_*``
+    methods: work the engine never uses, done on every operation because a handle is
+    attached per operation. Skipping it makes attaching about four times cheaper.
+    """
+
+    def _add_model_to_state(self, state: Any, model: Any) -> None:
+        return None
+
+    def _add_trigger_to_model(self, trigger: str, model: Any) -> None:
+        return None
 
 
 class MachineCache:
@@ -74,7 +91,7 @@ def build_machine(wf: Workflow) -> Machine:
     transitions: list[dict[str, Any]] = [
         {"trigger": t.trigger, "source": list(t.source), "dest": t.dest} for t in wf.transitions
     ]
-    return Machine(
+    return LeanMachine(
         model=None,
         states=[s.id for s in wf.states],
         transitions=transitions,
