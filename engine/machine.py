@@ -25,7 +25,7 @@ class CaseHandle:
     trigger: Callable[[str], bool]  # set per instance by Machine.add_model
 
 
-class LeanMachine(Machine):  # type: ignore[misc]  # transitions ships no type hints
+class LeanMachine(Machine):
     """A Machine that gives attached models only ``state`` and ``trigger(name)``.
 
     ``add_model`` normally also attaches ``is_<state>()`` for every state and
