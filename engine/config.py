@@ -25,7 +25,17 @@ KNOWN = {
     "ORG_NAME": "name of the organisation (default 国立市)",
     "WORKER": "run the outbox worker thread inside the web process: 1 or 0 (default 1)",
     "OUTBOX_MAX_ATTEMPTS": "deliveries tried before a row is marked failed (default 8)",
+    "ADAPTERS": "partner implementations, e.g. 'resident_registry=mock,core_system.jidou-teate=x'"
+    " (default: every capability mock)",
     "TEST_POSTGRES_URL": "tests only: PostgreSQL URL; PostgreSQL tests are skipped without it",
+}
+# The embedded default talks to the in-process mocks of every partner system.
+DEFAULT_ADAPTERS = {
+    "resident_registry": "mock",
+    "jpki_verifier": "mock",
+    "public_funds_accounts": "mock",
+    "pittari_intake": "mock",
+    "core_system": "mock",
 }
 
 
@@ -44,7 +54,7 @@ class Settings:
     org_name: str = "国立市"
     worker: bool = True
     outbox_max_attempts: int = 8
-    extra: Mapping[str, str] = field(default_factory=dict)
+    adapters: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_ADAPTERS))
 
     @property
     def keys_dir(self) -> Path:
@@ -95,6 +105,12 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: object)
     worker = values.get("WORKER", "1")
     if worker not in ("0", "1"):
         raise ConfigError(f"{PREFIX}WORKER must be 1 or 0, not {worker!r}")
+    adapters = dict(DEFAULT_ADAPTERS)
+    for item in filter(None, (p.strip() for p in values.get("ADAPTERS", "").split(","))):
+        key, sep, impl = item.partition("=")
+        if not sep or not key.strip() or not impl.strip():
+            raise ConfigError(f"{PREFIX}ADAPTERS: '{item}' is not capability=implementation")
+        adapters[key.strip()] = impl.strip()
     settings = Settings(
         data_dir=data_dir,
         database_url=db_url,
@@ -105,6 +121,7 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: object)
         org_name=values.get("ORG_NAME", "国立市"),
         worker=worker == "1",
         outbox_max_attempts=attempts,
+        adapters=adapters,
     )
     if overrides:
         from dataclasses import replace

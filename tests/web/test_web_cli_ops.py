@@ -68,3 +68,16 @@ def test_unknown_setting_is_refused(env: dict[str, str]) -> None:
         "unknown setting MADOGUCHI_DATABASE_ULR (did you mean 'MADOGUCHI_DATABASE_URL'?)"
         in result.output
     )
+
+
+def test_adapters_setting_is_parsed_and_checked() -> None:
+    from engine.config import ConfigError, load_settings
+
+    chosen = load_settings(
+        {"MADOGUCHI_ADAPTERS": "core_system.jidou-teate=real, pittari_intake=http"}
+    )
+    assert chosen.adapters["core_system.jidou-teate"] == "real"
+    assert chosen.adapters["pittari_intake"] == "http"
+    assert chosen.adapters["resident_registry"] == "mock"
+    with pytest.raises(ConfigError, match="'pittari' is not capability=implementation"):
+        load_settings({"MADOGUCHI_ADAPTERS": "pittari"})
