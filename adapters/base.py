@@ -5,10 +5,11 @@ stands behind each one is chosen by configuration through :mod:`adapters.registr
 (mocks are ordinary implementations registered under the id ``mock``).
 
 Implemented so far: :class:`ResidentRegistry`, :class:`JpkiVerifier`,
-:class:`PublicFundsAccounts`, :class:`CoreSystem` (mocks in :mod:`adapters.mock`).
+:class:`PublicFundsAccounts`, :class:`CoreSystem`, :class:`PittariIntake` (mocks in
+:mod:`adapters.mock`).
 
-Declared only, with no implementation yet: :class:`PittariIntake`, :class:`OssIntake`,
-:class:`Notifier`, :class:`ResidentLogin`. Their methods document the contract the coming
+Declared only, with no implementation yet: :class:`OssIntake`, :class:`Notifier`,
+:class:`ResidentLogin`. Their methods document the contract the coming
 implementations must keep.
 
 Remote implementations raise :class:`adapters.errors.PartnerError` subclasses for
@@ -24,7 +25,6 @@ from typing import Protocol
 
 from adapters.exchange import (
     AuthorizationRequest,
-    IntakeEntry,
     IntakePackage,
     LoginIdentity,
     Notice,
@@ -33,6 +33,7 @@ from adapters.exchange import (
     RegistrationResult,
 )
 from adapters.partial_date import PartialDate
+from adapters.pittari_package import PittariPackage
 from adapters.records import (
     AccountType,
     Address,
@@ -64,7 +65,6 @@ __all__ = [
     "ForeignResidentStatus",
     "Household",
     "IntakeChannel",
-    "IntakeEntry",
     "IntakePackage",
     "JpkiVerifier",
     "LoginIdentity",
@@ -75,6 +75,7 @@ __all__ = [
     "PartialDate",
     "PersonName",
     "PittariIntake",
+    "PittariPackage",
     "PortalStatus",
     "PublicFundsAccount",
     "PublicFundsAccounts",
@@ -166,39 +167,68 @@ class PublicFundsAccounts(Protocol):
 
 
 class IntakeChannel(Protocol):
-    """Interface only (not implemented yet): a national portal the municipality pulls from.
+    """A national portal the municipality pulls applications from (the common part).
 
-    The municipality pulls: it lists pending applications, downloads each package,
-    acknowledges it once the package is safely stored, and later posts statuses the
-    resident sees. Downloading is repeatable until acknowledged; an acknowledged package
-    is never listed again.
+    The municipality pulls: it lists new applications, downloads each package (each
+    channel's :meth:`download` returns its own package format), acknowledges it once the
+    package is safely stored, and later posts statuses the resident sees. A listed but
+    unacknowledged application is listed again, so a failure between download and
+    acknowledgement loses nothing; an acknowledged one is never listed again.
+
+    Errors: :class:`adapters.errors.PartnerError` subclasses are transient (retry; every
+    call here is safe to repeat); :class:`adapters.errors.UnknownApplicationError` and the
+    other :class:`adapters.errors.PartnerRefusalError` subclasses are never retried.
     """
 
-    def list_pending(self, limit: int = 100) -> tuple[IntakeEntry, ...]:
-        """Applications submitted and not yet acknowledged, oldest first."""
-        ...
-
-    def download(self, application_id: str) -> IntakePackage:
-        """The full package of one application; the same package on every call."""
+    def list_new(self, lg_code: str, limit: int = 100) -> tuple[str, ...]:
+        """Ids of applications to ``lg_code`` not yet acknowledged, oldest first."""
         ...
 
     def acknowledge(self, application_id: str) -> None:
-        """Confirm receipt; idempotent (acknowledging twice is not an error)."""
+        """Confirm the package is stored; idempotent (acknowledging twice is not an error)."""
         ...
 
     def post_status(
-        self, application_id: str, status: PortalStatus, message_ja: str | None = None
+        self, application_id: str, status: PortalStatus, message: str | None = None
     ) -> None:
-        """Show ``status`` (and an optional message) to the resident; idempotent."""
+        """Show ``status`` (and an optional message, Japanese) to the resident.
+
+        Only after :meth:`acknowledge` (else :class:`adapters.errors.ApplicationStateError`).
+        Idempotent: posting the current status and message again records nothing new.
+        """
         ...
 
 
 class PittariIntake(IntakeChannel, Protocol):
-    """Interface only (not implemented yet): Mynaportal ぴったりサービス intake.
+    """Mynaportal ぴったりサービス intake (the childcare, care and disaster procedures).
 
-    Carries the childcare, care and disaster procedures. Notices to the Mynaportal inbox
-    go through a :class:`Notifier` for the ``mynaportal`` channel.
+    Adds the download of a ``pittari-package/1`` package and notices (お知らせ) to the
+    resident's Mynaportal inbox. ``send_notice`` takes an idempotency key, unlike a bare
+    (recipient, title, body) call, because a notice whose reply was lost is retried and the
+    resident must not get it twice.
     """
+
+    def download(self, application_id: str) -> PittariPackage:
+        """The package of one application, validated; the same package on every call."""
+        ...
+
+    def send_notice(
+        self,
+        *,
+        title: str,
+        body: str,
+        idempotency_key: str,
+        application_id: str | None = None,
+        resident_number: str | None = None,
+    ) -> NoticeReceipt:
+        """Put a notice in the inbox of an application's applicant or of a resident.
+
+        Exactly one of ``application_id`` and ``resident_number`` is given (``ValueError``
+        otherwise). A repeated ``idempotency_key`` returns the first receipt and delivers
+        nothing new. :class:`adapters.errors.UnknownRecipientError` when the resident is
+        unknown, :class:`adapters.errors.UnknownApplicationError` for an unknown id.
+        """
+        ...
 
 
 class OssIntake(IntakeChannel, Protocol):
@@ -207,6 +237,10 @@ class OssIntake(IntakeChannel, Protocol):
     Carries the vehicle procedures; one filing fans out to the police and the
     prefectural tax office, each pulling its own part.
     """
+
+    def download(self, application_id: str) -> IntakePackage:
+        """The full package of one application; the same package on every call."""
+        ...
 
 
 class CoreSystem(Protocol):

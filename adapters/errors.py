@@ -136,3 +136,36 @@ class PinLockedError(CardError):
 
     The resident must have it reset at the municipal counter.
     """
+
+
+class PackageFormatError(PartnerRefusalError):
+    """An application package does not follow its documented format.
+
+    ``problems`` lists every fault found as ``field.path: what is wrong``, so the sender
+    (or the staff reading an intake error) sees them all at once. Retrying cannot help.
+    """
+
+    def __init__(self, format_name: str, problems: Iterable[str]) -> None:
+        self.format_name = format_name
+        self.problems = tuple(problems)
+        super().__init__(f"{format_name}: invalid package: " + "; ".join(self.problems))
+
+
+class UnknownApplicationError(PartnerRefusalError):
+    """An intake channel has no application with this id (its 404); never retried."""
+
+    def __init__(self, channel: str, application_id: str) -> None:
+        self.channel = channel
+        self.application_id = application_id
+        super().__init__(f"{channel}: no application {application_id!r}")
+
+
+class ApplicationStateError(PartnerRefusalError):
+    """An intake channel refused a call the application's state does not allow.
+
+    For example a status posted before the package was acknowledged. Nothing changed.
+    """
+
+
+class UnknownRecipientError(PartnerRefusalError):
+    """A notice was addressed to nobody the portal knows; nothing was delivered."""

@@ -2,8 +2,9 @@
 
 These are the shapes the interfaces in :mod:`adapters.base` promise for the intake
 channels (Pittari, OSS), the core systems, notices and resident login. The core systems
-have mocks (:mod:`adapters.mock.core_systems`); the others will arrive with the engine
-work that needs them.
+and Pittari have mocks (:mod:`adapters.mock.core_systems`, :mod:`adapters.mock.pittari`);
+the others will arrive with the engine work that needs them. The Pittari package itself
+is a pydantic model with a JSON Schema (:mod:`adapters.pittari_package`).
 """
 
 from __future__ import annotations
@@ -19,12 +20,29 @@ from adapters.signatures import Signature
 
 
 class PortalStatus(StrEnum):
-    """The statuses a resident sees in Mynaportal for an application."""
+    """The statuses a resident sees in Mynaportal for an application.
 
-    IN_PROGRESS = "処理中"
-    CORRECTION_REQUESTED = "要訂正"
-    INTAKE_ERROR = "受付エラー"
-    DONE = "完了"
+    The values are the ids procedure definitions use (``portal_status``); ``label_ja`` is
+    what the resident reads.
+    """
+
+    IN_PROGRESS = "in_progress"
+    CORRECTION_REQUESTED = "correction_requested"
+    INTAKE_ERROR = "intake_error"
+    DONE = "done"
+
+    @property
+    def label_ja(self) -> str:
+        """The Japanese label shown in Mynaportal (処理中, 要訂正, 受付エラー, 完了)."""
+        return _PORTAL_STATUS_LABELS[self]
+
+
+_PORTAL_STATUS_LABELS = {
+    PortalStatus.IN_PROGRESS: "処理中",
+    PortalStatus.CORRECTION_REQUESTED: "要訂正",
+    PortalStatus.INTAKE_ERROR: "受付エラー",
+    PortalStatus.DONE: "完了",
+}
 
 
 @dataclass(frozen=True)
@@ -37,17 +55,11 @@ class Attachment:
 
 
 @dataclass(frozen=True)
-class IntakeEntry:
-    """One application waiting to be downloaded from an intake channel."""
-
-    application_id: str
-    procedure_code: str
-    submitted_at: datetime
-
-
-@dataclass(frozen=True)
 class IntakePackage:
-    """A downloaded application package.
+    """A downloaded OSS application package (a placeholder until OSS has its own format).
+
+    Pittari packages have their documented format instead:
+    :class:`adapters.pittari_package.PittariPackage`.
 
     ``signed_payload`` holds the exact bytes the applicant signed (canonical JSON of
     ``form_data``); ``signature`` is None for procedures filed with login only.

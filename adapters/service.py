@@ -17,11 +17,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from adapters.base import CoreSystem, JpkiVerifier, PublicFundsAccounts, ResidentRegistry
+from adapters.base import (
+    CoreSystem,
+    JpkiVerifier,
+    PittariIntake,
+    PublicFundsAccounts,
+    ResidentRegistry,
+)
 from adapters.capabilities import (
     CORE_BUSINESS_KEY,
     CORE_SYSTEM,
     JPKI_VERIFIER,
+    PITTARI_INTAKE,
     PUBLIC_FUNDS_ACCOUNTS,
     RESIDENT_REGISTRY,
 )
@@ -53,6 +60,11 @@ def public_funds_accounts(
 ) -> PublicFundsAccounts:
     """The public-funds account registry named by ``config["public_funds_accounts"]``."""
     return (registry or load_builtin_implementations()).configured(PUBLIC_FUNDS_ACCOUNTS, config)
+
+
+def pittari_intake(config: Mapping[str, str], registry: Registry | None = None) -> PittariIntake:
+    """The Mynaportal ぴったりサービス intake named by ``config["pittari_intake"]``."""
+    return (registry or load_builtin_implementations()).configured(PITTARI_INTAKE, config)
 
 
 def core_system(

@@ -52,7 +52,7 @@ from engine.records import (
     get_case_by_key,
 )
 from engine.runtime import Runtime
-from forms import validate_payload
+from forms import FieldError, validate_payload
 from forms.spec import FieldSpec, FormSpec, LocalizedText, StepSpec
 
 SUBMIT = "submit"
@@ -64,6 +64,9 @@ class SubmitResult:
 
     case: CaseRecord
     created: bool
+    # With ``accept_invalid``: the mistakes the filed data has (the caller moves the case
+    # to its intake-error state).
+    errors: tuple[FieldError, ...] = ()
 
 
 def _canonical(obj: Any) -> bytes:
@@ -111,12 +114,16 @@ def submit(
     channel: str,
     idempotency_key: str,
     now: dt.datetime | None = None,
+    accept_invalid: bool = False,
 ) -> SubmitResult:
     """File an application: validate it, create the case in the workflow's first state.
 
     The same ``idempotency_key`` with the same request returns the case it made (a double
     click, a retried request, a Pittari package fetched twice); with a different request
     it is an :class:`IdempotencyConflict`. Every mistake in ``data`` is reported at once.
+    With ``accept_invalid`` (intake from a portal, where the filing has already happened)
+    data with mistakes is stored as received and the mistakes are returned, so the case is
+    kept and shown as an intake error instead of being lost.
     """
     now = now or utcnow()
     try:
@@ -140,9 +147,9 @@ def submit(
         )
     _authorize_filing(actor, proc, applicant_id)
     result = validate_payload(proc.form, data, today=today)
-    if not result.ok:
+    if not result.ok and not accept_invalid:
         raise ValidationFailed(result.errors)
-    stored = copy.deepcopy(result.data)
+    stored = copy.deepcopy(result.data if result.ok else data)
     encrypt_data(rt.secrets, stored, sensitive_paths(proc.form))
     if session.get(DefinitionVersion, proc.version) is None:
         session.add(
@@ -198,6 +205,8 @@ def submit(
                 conn.execute(INSERT_CASE, [record.__dict__])
                 conn.execute(INSERT_EVENT, [ev])
                 link_to_case(session, record.id, attachment_refs(proc.form, result.data))
+                if channel in PORTAL_CHANNELS:
+                    conn.execute(INSERT_OUTBOX, [_portal_row(record, 1, proc, now)])
         except IntegrityError:
             # A concurrent submission with the same key won the race, or (rarely) the
             # random reference collided; the first gives its case, the second retries.
@@ -205,7 +214,7 @@ def submit(
             if existing is not None:
                 return _replay(existing, request_hash)
             continue
-        return SubmitResult(record, True)
+        return SubmitResult(record, True, () if result.ok else tuple(result.errors))
     raise RuntimeError("could not allocate a unique reference number")
 
 
@@ -436,9 +445,45 @@ def fire(
             effects.get(ref.name).fn(ctx, effects.parse_params(ref.name, ref.params))
         )
     ]
+    if case.channel in PORTAL_CHANNELS and (
+        proc.portal_status(dest) != proc.portal_status(case.state)
+    ):
+        rows.append(_portal_row(after, seq, proc, now, comment))
     if rows:
         conn.execute(INSERT_OUTBOX, rows)
     return after
+
+
+# Channels whose applicants follow their case in a national portal (Mynaportal).
+PORTAL_CHANNELS = frozenset({"pittari"})
+
+
+def _portal_row(
+    case: CaseRecord, seq: int, proc: Procedure, now: dt.datetime, comment: str | None = None
+) -> dict[str, Any]:
+    """An outbox row that shows the case's status to the resident in the portal.
+
+    When the resident must act (要訂正) or the filing failed (受付エラー), the message is the
+    office's comment, which says what to do.
+    """
+    state = proc.workflow.state(case.state)
+    needs_reason = state.portal_status in ("correction_requested", "intake_error")
+    message = comment if (comment and needs_reason) else state.label.ja
+    return {
+        "case_id": case.id,
+        "event_seq": seq,
+        "kind": "portal_status",
+        "payload": {
+            "application_id": case.idempotency_key,
+            "status": state.portal_status,
+            "message": message,
+        },
+        "idempotency_key": f"{case.id}:{seq}:portal",
+        "status": "pending",
+        "attempts": 0,
+        "next_attempt_at": now,
+        "created_at": now,
+    }
 
 
 def _transition(

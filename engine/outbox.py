@@ -226,10 +226,31 @@ def retry(db: Engine, msg_id: int, now: dt.datetime | None = None) -> bool:
         return True
 
 
-def start_worker_thread(worker: OutboxWorker, interval: float = 1.0) -> threading.Event:
-    """Run ``worker`` in a daemon thread (the embedded default); set the event to stop it."""
+def start_worker_thread(
+    worker: OutboxWorker,
+    interval: float = 1.0,
+    periodic: Callable[[], object] | None = None,
+    periodic_every: float = 30.0,
+) -> threading.Event:
+    """Run ``worker`` in a daemon thread (the embedded default); set the event to stop it.
+
+    ``periodic`` (the intake job's pass) runs in another daemon thread every
+    ``periodic_every`` seconds; an exception there is logged and the next pass runs.
+    """
     stop = threading.Event()
     threading.Thread(
         target=worker.run_forever, args=(stop, interval), daemon=True, name="madoguchi-outbox"
     ).start()
+    if periodic is not None:
+        job = periodic
+
+        def loop() -> None:
+            while not stop.is_set():
+                try:
+                    job()
+                except Exception:  # a partner outage must not end the loop
+                    log.exception("periodic job failed")
+                stop.wait(periodic_every)
+
+        threading.Thread(target=loop, daemon=True, name="madoguchi-periodic").start()
     return stop

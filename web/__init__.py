@@ -9,6 +9,7 @@ from flask import Flask, Response, render_template
 
 from engine.config import Settings, load_settings
 from engine.db import make_engine
+from engine.intake import build_intake_job, worker_handlers
 from engine.outbox import OutboxWorker, start_worker_thread
 from engine.runtime import Runtime, build_runtime
 
@@ -60,9 +61,16 @@ def create_app(
 
     if settings.worker and not app.config.get("TESTING"):
         worker = OutboxWorker(
-            rt.db, worker_id="web-thread", max_attempts=settings.outbox_max_attempts
+            rt.db,
+            worker_id="web-thread",
+            max_attempts=settings.outbox_max_attempts,
+            kinds=worker_handlers(rt),
         )
-        app.extensions["madoguchi_worker_stop"] = start_worker_thread(worker)
+        # The embedded default pulls Pittari applications in the same background threads.
+        intake = build_intake_job(rt)
+        app.extensions["madoguchi_worker_stop"] = start_worker_thread(
+            worker, periodic=intake.run_once
+        )
     return app
 
 

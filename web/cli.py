@@ -22,9 +22,10 @@ from engine.db import make_engine
 from engine.definitions.errors import DefinitionErrors, did_you_mean
 from engine.definitions.loader import Catalog
 from engine.definitions.models import PROCEDURE_ID, DefinitionFile, ShapeFile
+from engine.intake import build_intake_job
 from engine.machine import mermaid
 from engine.migrate import upgrade
-from engine.runtime import load_procedures
+from engine.runtime import build_runtime, load_procedures
 from forms import json_schema, validate_payload
 
 
@@ -305,6 +306,33 @@ def worker(once: bool, interval: float) -> None:
             w.run_forever(stop, interval)
         except KeyboardInterrupt:
             stop.set()
+
+
+@main.group("intake")
+def intake_group() -> None:
+    """Applications pulled from Mynaportal Pittari."""
+
+
+@intake_group.command("run")
+@click.option("--once", is_flag=True, help="one pass, then exit")
+@click.option("--every", default=30.0, show_default=True, help="seconds between passes")
+def intake_run(once: bool, every: float) -> None:
+    """Pull new Pittari applications, verify them and file them as cases."""
+    settings = _settings()
+    with _database(settings) as eng:
+        job = build_intake_job(build_runtime(settings, eng))
+        while True:
+            s = job.run_once()
+            click.echo(
+                f"listed {s.listed}, filed {s.created}, intake errors {s.intake_errors}, "
+                f"already filed {s.replayed}, acknowledged {s.acknowledged}, "
+                f"failures {s.failures}"
+            )
+            for reason in s.reasons:
+                click.echo(f"  {reason}", err=True)
+            if once:
+                return
+            time.sleep(every)
 
 
 @main.group("outbox")

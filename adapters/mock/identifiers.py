@@ -8,6 +8,18 @@ from __future__ import annotations
 
 import random
 
+# Re-exported: the local government code rules live with the formats that check them.
+from adapters.check_digits import lg_code_check_digit, with_lg_check_digit
+
+__all__ = [
+    "NumberAllocator",
+    "SequenceAllocator",
+    "is_valid_my_number",
+    "lg_code_check_digit",
+    "my_number_check_digit",
+    "with_lg_check_digit",
+]
+
 
 def my_number_check_digit(first11: str) -> int:
     """The 12th digit of a My Number (個人番号) whose first 11 digits are ``first11``.
@@ -31,23 +43,6 @@ def is_valid_my_number(value: str) -> bool:
     if len(value) != 12 or not value.isascii() or not value.isdigit():
         return False
     return my_number_check_digit(value[:11]) == int(value[11])
-
-
-def lg_code_check_digit(first5: str) -> int:
-    """The check digit of a local government code (全国地方公共団体コード, JIS X 0402).
-
-    For digits a b c d e: r = (6a + 5b + 4c + 3d + 2e) mod 11; the check digit is the last
-    digit of 11 - r.
-    """
-    if len(first5) != 5 or not first5.isascii() or not first5.isdigit():
-        raise ValueError("first5 must be 5 ASCII digits")
-    r = sum(int(d) * w for d, w in zip(first5, (6, 5, 4, 3, 2), strict=True)) % 11
-    return (11 - r) % 10
-
-
-def with_lg_check_digit(first5: str) -> str:
-    """The 6-digit local government code for the 5-digit code ``first5``."""
-    return first5 + str(lg_code_check_digit(first5))
 
 
 class NumberAllocator:

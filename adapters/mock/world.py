@@ -20,28 +20,41 @@ The core-system mock (capability ``core_system``, id ``mock``) also reads
 :func:`adapters.service.core_system` sets; all callers of one world share each business's
 store, as they would share the real system. Faults are switched at run time on
 ``world.core_systems[business].faults``.
+
+The Pittari mock (capability ``pittari_intake``, id ``mock``) is ``world.pittari``: residents
+file into it with :func:`adapters.mock.pittari_filing.file_application` and every caller of
+the world pulls from the same portal; its faults are on ``world.pittari.faults``.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
-from adapters.base import CoreSystem, JpkiVerifier, PublicFundsAccounts, ResidentRegistry
+from adapters.base import (
+    CoreSystem,
+    JpkiVerifier,
+    PittariIntake,
+    PublicFundsAccounts,
+    ResidentRegistry,
+)
 from adapters.capabilities import (
     CORE_BUSINESS_KEY,
     CORE_SYSTEM,
     JPKI_VERIFIER,
+    PITTARI_INTAKE,
     PUBLIC_FUNDS_ACCOUNTS,
     RESIDENT_REGISTRY,
 )
+from adapters.jpki_profile import JST
 from adapters.jpki_verify import SignatureVerifier
 from adapters.mock.card_reader import MockCardReader
 from adapters.mock.core_seeds import seeded_core_systems
 from adapters.mock.core_systems import MockCoreSystem, core_system_for
 from adapters.mock.jpki_authority import MockJpkiAuthority
+from adapters.mock.pittari import MockPittari
 from adapters.mock.population import (
     DEFAULT_SEED,
     DEFAULT_SIZE,
@@ -65,6 +78,7 @@ class DemoWorld:
     verifier: SignatureVerifier
     public_funds_accounts: MockPublicFundsAccounts
     core_systems: Mapping[str, MockCoreSystem]
+    pittari: MockPittari
 
     @classmethod
     def build(
@@ -75,7 +89,7 @@ class DemoWorld:
 
     @classmethod
     def from_population(cls, population: Population) -> DemoWorld:
-        """A new world over an existing population (fresh PKI keys, PINs and core stores)."""
+        """A new world over an existing population (fresh PKI keys, PINs, stores, Pittari)."""
         registry = MockResidentRegistry(population)
         authority = MockJpkiAuthority(population)
 
@@ -96,7 +110,21 @@ class DemoWorld:
             verifier=verifier,
             public_funds_accounts=MockPublicFundsAccounts(generate_accounts(population)),
             core_systems=seeded_core_systems(population),
+            pittari=MockPittari(registry, clock=demo_clock(population.today)),
         )
+
+
+def demo_clock(today: date) -> Callable[[], datetime]:
+    """A clock on the demo's ``today`` at the real time of day in Japan.
+
+    Filings are stamped on the day the demo population lives in, so certificates are
+    valid or revoked as the personas describe.
+    """
+
+    def now() -> datetime:
+        return datetime.combine(today, datetime.now(JST).timetz())
+
+    return now
 
 
 _worlds: dict[tuple[int, date, int], DemoWorld] = {}
@@ -147,3 +175,9 @@ def mock_public_funds_accounts(config: Mapping[str, str]) -> PublicFundsAccounts
 def mock_core_system(config: Mapping[str, str]) -> CoreSystem:
     """The demo world's core system of ``config["core_system_business"]``."""
     return core_system_for(world_from_config(config).core_systems, config.get(CORE_BUSINESS_KEY))
+
+
+@default_registry.register(PITTARI_INTAKE, "mock")
+def mock_pittari_intake(config: Mapping[str, str]) -> PittariIntake:
+    """The demo world's Mynaportal ぴったりサービス, shared by every caller of the world."""
+    return world_from_config(config).pittari

@@ -1,20 +1,23 @@
 """Fixtures for the adapter tests: one demo population and world per test session.
 
 The population is generated once (it is deterministic); the world's PKI makes
-certificates lazily. Tests that change state (PIN counters, core-system records) build
-their own card reader or core systems. :class:`FakeTime` lets fault plans "sleep" without
-waiting.
+certificates lazily. Tests that change state (PIN counters, core-system records, Pittari
+filings) build their own card reader, core systems or ``pittari_world``.
+:class:`FakeTime` lets fault plans "sleep" without waiting.
 """
 
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 import pytest
 
 from adapters.jpki_profile import JST
 from adapters.mock.card_reader import MockCardReader
+from adapters.mock.faults import FaultPlan
+from adapters.mock.pittari import MockPittari
 from adapters.mock.population import Population, generate_population
 from adapters.mock.world import DemoWorld
 
@@ -78,3 +81,17 @@ def card_reader(world: DemoWorld) -> MockCardReader:
 def fake_time() -> FakeTime:
     """A fake clock starting at :data:`NOON`, moved on only by its ``sleep``."""
     return FakeTime()
+
+
+@pytest.fixture
+def pittari_world(world: DemoWorld, fake_time: FakeTime) -> DemoWorld:
+    """The session world with a fresh Pittari mock and card reader, on the fake clock.
+
+    The Pittari mock's fault plan injects nothing until a test switches it on; it sleeps
+    and tells downtime by ``fake_time``.
+    """
+    faults = FaultPlan(seed=7, timeout_seconds=30, clock=fake_time.clock, sleep=fake_time.sleep)
+    pittari = MockPittari(world.resident_registry, faults=faults, clock=fake_time.clock)
+    return replace(
+        world, pittari=pittari, card_reader=MockCardReader(world.population, world.authority)
+    )

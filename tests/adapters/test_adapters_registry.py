@@ -12,6 +12,7 @@ from adapters.capabilities import (
     ALL_CAPABILITIES,
     CORE_SYSTEM,
     JPKI_VERIFIER,
+    PITTARI_INTAKE,
     PUBLIC_FUNDS_ACCOUNTS,
     RESIDENT_REGISTRY,
     Capability,
@@ -119,6 +120,7 @@ def test_default_registry_has_the_mocks_of_implemented_capabilities() -> None:
         JPKI_VERIFIER.name,
         PUBLIC_FUNDS_ACCOUNTS.name,
         CORE_SYSTEM.name,
+        PITTARI_INTAKE.name,
     }
     for capability in ALL_CAPABILITIES:
         expected = ("mock",) if capability.name in implemented else ()
