@@ -22,7 +22,7 @@ from engine.db import make_engine
 from engine.definitions.errors import DefinitionErrors, did_you_mean
 from engine.definitions.loader import Catalog
 from engine.definitions.models import PROCEDURE_ID, DefinitionFile, ShapeFile
-from engine.intake import build_intake_job
+from engine.intake import build_intake_job, worker_handlers
 from engine.machine import mermaid
 from engine.migrate import upgrade
 from engine.runtime import build_runtime, load_procedures
@@ -295,7 +295,10 @@ def worker(once: bool, interval: float) -> None:
     settings = _settings()
     with _database(settings) as eng:
         w = outbox.OutboxWorker(
-            eng, worker_id=f"worker-{os.getpid()}", max_attempts=settings.outbox_max_attempts
+            eng,
+            worker_id=f"worker-{os.getpid()}",
+            max_attempts=settings.outbox_max_attempts,
+            kinds=worker_handlers(build_runtime(settings, eng)),
         )
         if once:
             s = w.run_once()
@@ -412,6 +415,11 @@ def demo(host: str, port: int, no_serve: bool) -> None:
     upgrade(settings.database_url)
     app = create_app(settings)
     summary = load_demo(app)
+    pulled = build_intake_job(app.extensions["madoguchi"]).run_once()
+    summary.append(
+        f"Pittari intake: {pulled.created} filed, {pulled.intake_errors} intake error(s) "
+        "(a revoked signing certificate)"
+    )
     click.echo(
         f"demo data ready in {time.monotonic() - started:.1f}s (database: {settings.database_url})"
     )

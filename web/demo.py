@@ -13,7 +13,7 @@ from typing import Any
 from flask import Flask
 from sqlmodel import Session
 
-from adapters.mock.world import shared_world
+from adapters.mock.world import DemoWorld, shared_world
 from adapters.records import Resident
 from engine.actors import Actor
 from engine.cases import fire, submit
@@ -51,6 +51,31 @@ def _with_person(
     if who.birth_date.iso():
         part["birth_date"] = who.birth_date.iso()
     return data
+
+
+# Filed on the (mock) Mynaportal; the intake thread pulls them into cases. The second
+# signer moved last week, so the card's signing certificate is revoked: 受付エラー.
+PITTARI_FILINGS = (("foreign_resident", "ninshin-todoke"), ("recently_moved", "jidou-teate-nintei"))
+
+
+def _pittari_filings(world: DemoWorld) -> list[str]:
+    from adapters.mock.pittari_filing import file_application
+
+    lines: list[str] = []
+    if world.pittari.application_ids():  # this process filed them already
+        return lines
+    for persona_key, pid in PITTARI_FILINGS:
+        persona = world.population.persona(persona_key)
+        who = world.population.resident(persona.resident_number)
+        target: Callable[[dict[str, Any]], Any] = (
+            (lambda d: d["claimant"]) if pid == "jidou-teate-nintei" else (lambda d: d)
+        )
+        data = _with_person(sample(pid), who, target)
+        if "bank_account" in data:
+            data["bank_account"]["holder_kana"] = who.name.full_kana
+        app_id = file_application(world, pid, persona, data)
+        lines.append(f"  Pittari {app_id}  {pid:<20} waiting for intake  {who.name.full}")
+    return lines
 
 
 def load_demo(app: Flask) -> list[str]:
@@ -97,6 +122,7 @@ def load_demo(app: Flask) -> list[str]:
                 f"{persona.title_ja}（{who.name.full}）"
             )
         s.commit()
+    lines.extend(_pittari_filings(world))
     lines.append(
         "Resident and staff log-in screens arrive with the screens issues; the "
         "personas and their card PINs are listed in adapters/mock/personas.md."
