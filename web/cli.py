@@ -338,6 +338,56 @@ def intake_run(once: bool, every: float) -> None:
             time.sleep(every)
 
 
+@main.group("pittari")
+def pittari_group() -> None:
+    """The mock Mynaportal Pittari (in this process)."""
+
+
+@pittari_group.command("submit")
+@click.option("--procedure", "procedure_id", required=True, help="procedure id")
+@click.option(
+    "--resident",
+    "persona_key",
+    default="newborn_family",
+    show_default=True,
+    help="persona key (adapters/mock/personas.md)",
+)
+@click.option("--count", default=1, show_default=True, help="how many filings")
+def pittari_submit(procedure_id: str, persona_key: str, count: int) -> None:
+    """File applications on the mock Mynaportal as a resident would (signed with the card),
+    then pull them into cases with the intake job.
+
+    The mock lives in this process, so the intake runs here too, into the configured
+    database; a running web process pulls only what its own mock received.
+    """
+    from adapters.mock.pittari_filing import file_application
+    from adapters.mock.world import shared_world
+    from web.demo import person_data
+
+    settings = _settings()
+    world = shared_world()
+    try:
+        persona = world.population.persona(persona_key)
+    except KeyError:
+        keys = ", ".join(p.key for p in world.population.personas)
+        raise click.ClickException(f"unknown persona '{persona_key}'; known: {keys}") from None
+    with _database(settings) as eng:
+        rt = build_runtime(settings, eng)
+        try:
+            rt.catalog.get(procedure_id)
+        except KeyError as exc:
+            raise click.ClickException(str(exc.args[0])) from None
+        who = world.population.resident(persona.resident_number)
+        for _ in range(count):
+            app_id = file_application(world, procedure_id, persona, person_data(procedure_id, who))
+            click.echo(f"filed {app_id} ({procedure_id}, {who.name.full})")
+        s = build_intake_job(rt).run_once()
+        click.echo(
+            f"intake: filed {s.created}, intake errors {s.intake_errors}, "
+            f"already filed {s.replayed}, failures {s.failures}"
+        )
+
+
 @main.group("outbox")
 def outbox_group() -> None:
     """Side effects waiting for delivery."""

@@ -6,7 +6,6 @@ idempotency keys, so loading twice changes nothing.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -58,6 +57,18 @@ def _with_person(
 PITTARI_FILINGS = (("foreign_resident", "ninshin-todoke"), ("recently_moved", "jidou-teate-nintei"))
 
 
+def person_data(procedure_id: str, who: Resident) -> dict[str, Any]:
+    """The sample payload of a procedure filled in for ``who`` (name, reading, My Number,
+    birth date; a bank account in their own name)."""
+    target: Callable[[dict[str, Any]], Any] = (
+        (lambda d: d["claimant"]) if procedure_id == "jidou-teate-nintei" else (lambda d: d)
+    )
+    data = _with_person(sample(procedure_id), who, target)
+    if "bank_account" in data:  # the account must be in the claimant's own name
+        data["bank_account"]["holder_kana"] = who.name.full_kana
+    return data
+
+
 def _pittari_filings(world: DemoWorld) -> list[str]:
     from adapters.mock.pittari_filing import file_application
 
@@ -67,13 +78,7 @@ def _pittari_filings(world: DemoWorld) -> list[str]:
     for persona_key, pid in PITTARI_FILINGS:
         persona = world.population.persona(persona_key)
         who = world.population.resident(persona.resident_number)
-        target: Callable[[dict[str, Any]], Any] = (
-            (lambda d: d["claimant"]) if pid == "jidou-teate-nintei" else (lambda d: d)
-        )
-        data = _with_person(sample(pid), who, target)
-        if "bank_account" in data:
-            data["bank_account"]["holder_kana"] = who.name.full_kana
-        app_id = file_application(world, pid, persona, data)
+        app_id = file_application(world, pid, persona, person_data(pid, who))
         lines.append(f"  Pittari {app_id}  {pid:<20} waiting for intake  {who.name.full}")
     return lines
 
@@ -90,14 +95,7 @@ def load_demo(app: Flask) -> list[str]:
         for persona_key, pid, path, dept in DEMO_CASES:
             persona = world.population.persona(persona_key)
             who = world.population.resident(persona.resident_number)
-            today = dt.date.today()
-            data = sample(pid, today)
-            target: Callable[[dict[str, Any]], Any] = (
-                (lambda d: d["claimant"]) if pid == "jidou-teate-nintei" else (lambda d: d)
-            )
-            data = _with_person(data, who, target)
-            if "bank_account" in data:  # the account must be in the claimant's own name
-                data["bank_account"]["holder_kana"] = who.name.full_kana
+            data = person_data(pid, who)
             res = submit(
                 rt,
                 s,

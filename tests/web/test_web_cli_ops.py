@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from engine.db import make_engine
 from engine.models import OutboxMessage
@@ -85,3 +85,32 @@ def test_adapters_setting_is_parsed_and_checked() -> None:
     assert chosen.adapters["resident_registry"] == "mock"
     with pytest.raises(ConfigError, match="'pittari' is not capability=implementation"):
         load_settings({"MADOGUCHI_ADAPTERS": "pittari"})
+
+
+def test_pittari_submit_files_and_pulls(env: dict[str, str], tmp_path: Path) -> None:
+    run(env, "db", "upgrade")
+    out = run(
+        env,
+        "pittari",
+        "submit",
+        "--procedure",
+        "ninshin-todoke",
+        "--resident",
+        "family_expecting",
+        "--count",
+        "2",
+    ).output
+    assert out.count("filed PT") == 2
+    assert "intake: filed 2, intake errors 0" in out
+    db = make_engine(f"sqlite:///{tmp_path / 'data' / 'madoguchi.sqlite3'}")
+    with Session(db) as s:
+        from engine.models import Case
+
+        cases = s.exec(select(Case)).all()
+    db.dispose()
+    assert [(c.channel, c.state) for c in cases] == [("pittari", "submitted")] * 2
+    moved = CliRunner(env=env).invoke(
+        main, ["pittari", "submit", "--procedure", "ninshin-todoke", "--resident", "nobody"]
+    )
+    assert moved.exit_code == 1
+    assert "unknown persona 'nobody'; known: family_expecting" in moved.output
