@@ -133,6 +133,9 @@ def submit(
     request_hash = hashlib.sha256(
         _canonical({"procedure_id": procedure_id, "data": data, "applicant_id": applicant_id})
     ).hexdigest()
+    # Authorise before looking at earlier filings, so a replayed key never hands one
+    # person's case to another.
+    _authorize_filing(actor, proc, applicant_id)
     org_id = rt.organisation(session).id or 0
     existing = get_case_by_key(session, org_id, idempotency_key)
     if existing is not None:
@@ -145,19 +148,23 @@ def submit(
             f"この手続は「{channel}」からは受け付けていません。",
             f"This procedure is not accepted through '{channel}'.",
         )
-    _authorize_filing(actor, proc, applicant_id)
     result = validate_payload(proc.form, data, today=today)
     if not result.ok and not accept_invalid:
         raise ValidationFailed(result.errors)
     stored = copy.deepcopy(result.data if result.ok else data)
     encrypt_data(rt.secrets, stored, sensitive_paths(proc.form))
     if session.get(DefinitionVersion, proc.version) is None:
-        session.add(
-            DefinitionVersion(
-                version=proc.version, procedure_id=proc.id, content=proc.model_dump(mode="json")
-            )
-        )
-        session.flush()
+        try:
+            with session.begin_nested():  # another process may store it at the same moment
+                session.add(
+                    DefinitionVersion(
+                        version=proc.version,
+                        procedure_id=proc.id,
+                        content=proc.model_dump(mode="json"),
+                    )
+                )
+        except IntegrityError:
+            pass
     due = (
         calendar.due_date(today, proc.processing.days, proc.processing.counting)
         if proc.processing

@@ -275,3 +275,19 @@ def test_bank_account_must_be_in_the_claimants_name(rt: Runtime) -> None:
     [error] = exc.value.errors
     assert (error.path, error.code) == ("bank_account.holder_kana", "rule")
     assert error.message.ja.startswith("口座名義が請求者のフリガナと一致しません。")
+
+
+def test_a_replayed_key_never_hands_a_case_to_someone_else(rt: Runtime) -> None:
+    file_sample(rt, key="shared-key")
+    stranger = Actor.resident("R0000000099")
+    with Session(rt.db) as s, pytest.raises(PermissionDenied):
+        submit(
+            rt,
+            s,
+            "jidou-teate-nintei",
+            sample("jidou-teate-nintei"),
+            actor=stranger,
+            applicant_id=APPLICANT,
+            channel="online",
+            idempotency_key="shared-key",
+        )
