@@ -126,7 +126,25 @@ class IntakeJob:
             return None, "署名した電子証明書のシリアル番号に対応する住民が見つかりません"
         if package.lg_code != self.rt.settings.org_code:
             return applicant, f"宛先の団体コード {package.lg_code} が当団体と異なります"
+        if not self._signer_is_applicant(package, resident.my_number):
+            return applicant, "申請者の個人番号が、署名した方の個人番号と一致しません"
         return applicant, None
+
+    def _signer_is_applicant(self, package: PittariPackage, my_number: str) -> bool:
+        """The applicant's own My Number in the form (the field prefilled from
+        ``registry.resident.my_number``) is the signer's."""
+        try:
+            form = self.rt.catalog.get(package.procedure_code).form
+        except KeyError:
+            return True  # an unknown procedure is refused when filing
+        for path, spec in form.iter_fields():
+            if spec.prefill == "registry.resident.my_number" and "[]" not in path:
+                value: Any = package.form_data
+                for part in path.split("."):
+                    value = value.get(part) if isinstance(value, dict) else None
+                if value is not None and str(value).replace("-", "").strip() != my_number:
+                    return False
+        return True
 
     def _file(self, package: PittariPackage, now: dt.datetime | None) -> bool | None:
         """File the package: True a new case, False a new case in intake error, None a

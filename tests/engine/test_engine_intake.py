@@ -224,3 +224,17 @@ def test_1000_applications_with_faults_end_as_1000_cases(
             FaultKind.LOST_REPLY,
         )
     )
+
+
+def test_claim_for_someone_elses_number_is_an_intake_error(
+    rt: Runtime, world: DemoWorld, job: IntakeJob
+) -> None:
+    persona = world.population.persona("newborn_family")
+    other = world.population.resident(world.population.persona("single_parent").resident_number)
+    data = claim_for(world.population.resident(persona.resident_number))
+    data["claimant"]["my_number"] = other.my_number  # signed by one, claimed as another
+    file_application(world, "jidou-teate-nintei", persona, data)
+    assert job.run_once().intake_errors == 1
+    with Session(rt.db) as s:
+        last = s.exec(select(CaseEvent).where(CaseEvent.seq == 2)).one()
+    assert last.comment == "申請者の個人番号が、署名した方の個人番号と一致しません"
