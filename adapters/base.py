@@ -6,11 +6,11 @@ stands behind each one is chosen by configuration through :mod:`adapters.registr
 
 Implemented so far: :class:`ResidentRegistry`, :class:`JpkiVerifier`,
 :class:`PublicFundsAccounts`, :class:`CoreSystem`, :class:`PittariIntake` (mocks in
-:mod:`adapters.mock`).
+:mod:`adapters.mock`), :class:`Notifier` (Mynaportal, email and a recording mock; see
+:mod:`adapters.notifiers`).
 
-Declared only, with no implementation yet: :class:`OssIntake`, :class:`Notifier`,
-:class:`ResidentLogin`. Their methods document the contract the coming
-implementations must keep.
+Declared only, with no implementation yet: :class:`OssIntake`, :class:`ResidentLogin`.
+Their methods document the contract the coming implementations must keep.
 
 Remote implementations raise :class:`adapters.errors.PartnerError` subclasses for
 timeouts, server errors and malformed replies; callers retry those. A definite refusal
@@ -292,10 +292,20 @@ class CoreSystem(Protocol):
 
 
 class Notifier(Protocol):
-    """Interface only (not implemented yet): delivers notices to residents."""
+    """Delivers notices to residents on one channel (Mynaportal inbox, email, ...).
+
+    Notices are built from templates by :func:`adapters.notice_templates.build_notice`.
+    Errors: :class:`adapters.errors.PartnerError` subclasses are transient (retry with the
+    same notice: the key keeps it from being delivered twice);
+    :class:`adapters.errors.PartnerRefusalError` subclasses (an unknown recipient) are
+    never retried.
+    """
 
     def send(self, notice: Notice) -> NoticeReceipt:
-        """Accept ``notice`` for delivery on its channel; idempotent per idempotency key."""
+        """Accept ``notice`` for delivery on its channel; idempotent per idempotency key.
+
+        A repeated key returns the first receipt and delivers nothing new.
+        """
         ...
 
 

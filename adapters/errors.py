@@ -169,3 +169,49 @@ class ApplicationStateError(PartnerRefusalError):
 
 class UnknownRecipientError(PartnerRefusalError):
     """A notice was addressed to nobody the portal knows; nothing was delivered."""
+
+
+class EmailDeliveryError(PartnerUnavailableError):
+    """The mail server could not take a message now (4xx reply, refused or dropped link).
+
+    Transient: retry later. ``smtp_code`` is the server's reply code when it answered.
+    The message carries a Message-ID derived from its idempotency key, so a retry after
+    an unclear failure can be recognised as the same message by the receiving side.
+    """
+
+    def __init__(self, message: str, smtp_code: int | None = None) -> None:
+        super().__init__(message)
+        self.smtp_code = smtp_code
+
+
+class EmailTimeoutError(PartnerTimeoutError):
+    """The mail server did not answer in time; the message may or may not have been taken."""
+
+
+class EmailRefusedError(PartnerRefusalError):
+    """The mail server refused the message for good (5xx: unknown recipient, bad login).
+
+    Never retried: the address or the configuration must be fixed first.
+    """
+
+    def __init__(self, message: str, smtp_code: int | None = None) -> None:
+        super().__init__(message)
+        self.smtp_code = smtp_code
+
+
+class TemplateVariableError(AdapterError, ValueError):
+    """A notice template was rendered without a variable it needs (or with an unknown one).
+
+    ``missing`` and ``unknown`` name the variables, so the caller fixes all at once.
+    """
+
+    def __init__(self, template: str, missing: Iterable[str], unknown: Iterable[str] = ()) -> None:
+        self.template = template
+        self.missing = tuple(sorted(missing))
+        self.unknown = tuple(sorted(unknown))
+        problems = []
+        if self.missing:
+            problems.append("missing or blank: " + ", ".join(self.missing))
+        if self.unknown:
+            problems.append("unknown: " + ", ".join(self.unknown))
+        super().__init__(f"notice template {template}: " + "; ".join(problems))

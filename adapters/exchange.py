@@ -122,7 +122,11 @@ class NoticeChannel(StrEnum):
 
 @dataclass(frozen=True)
 class Notice:
-    """A notice (通知) to a resident, Japanese first."""
+    """A notice (通知) to a resident, Japanese first.
+
+    ``recipient_email`` is needed for the email channel only (the resident's address as
+    given with the application); :mod:`adapters.notice_templates` builds notices.
+    """
 
     recipient_resident_number: str
     channel: NoticeChannel
@@ -132,6 +136,7 @@ class Notice:
     subject_en: str | None = None
     body_en: str | None = None
     application_id: str | None = None
+    recipient_email: str | None = None
 
 
 @dataclass(frozen=True)

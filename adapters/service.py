@@ -11,15 +11,21 @@ Core systems are one capability (``core_system``) serving nine businesses: the i
 from ``core_system.<business>`` when a deployment sets it (say, a real 児童手当 system
 beside mocks of the others), else from ``core_system``; the factory is told the business
 under ``core_system_business``.
+
+The notifier (``notifier``: ``mynaportal``, ``email`` or ``mock``) delivers notices to
+residents. The Mynaportal one needs the Pittari intake: pass the one the caller already
+holds as ``pittari``, else the configured ``pittari_intake`` is built.
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Mapping
 
 from adapters.base import (
     CoreSystem,
     JpkiVerifier,
+    Notifier,
     PittariIntake,
     PublicFundsAccounts,
     ResidentRegistry,
@@ -28,6 +34,7 @@ from adapters.capabilities import (
     CORE_BUSINESS_KEY,
     CORE_SYSTEM,
     JPKI_VERIFIER,
+    NOTIFIER,
     PITTARI_INTAKE,
     PUBLIC_FUNDS_ACCOUNTS,
     RESIDENT_REGISTRY,
@@ -38,7 +45,8 @@ from adapters.registry import Registry, default_registry
 
 def load_builtin_implementations() -> Registry:
     """Import the built-in implementations so they register; returns the default registry."""
-    import adapters.mock  # noqa: F401 - imported for its registrations
+    for module in ("adapters.mock", "adapters.notifiers"):
+        importlib.import_module(module)  # imported for its registrations
 
     return default_registry
 
@@ -81,3 +89,25 @@ def core_system(
     if impl_id is None:
         raise UnknownImplementationError(CORE_SYSTEM.name, None, chosen.known_ids(CORE_SYSTEM))
     return chosen.get(CORE_SYSTEM, impl_id, {**config, CORE_BUSINESS_KEY: business})
+
+
+def notifier(
+    config: Mapping[str, str],
+    registry: Registry | None = None,
+    *,
+    pittari: PittariIntake | None = None,
+) -> Notifier:
+    """The notifier named by ``config["notifier"]`` (``mynaportal``, ``email``, ``mock``).
+
+    For ``mynaportal``, ``pittari`` (when given) is the intake the notices go through;
+    otherwise the one ``config["pittari_intake"]`` names is used.
+    """
+    # Imported here: adapters.notifiers imports this module for its Pittari lookup.
+    from adapters.notifier_mynaportal import MynaportalNotifier
+    from adapters.notifiers import MYNAPORTAL
+
+    chosen = registry or load_builtin_implementations()
+    if config.get(NOTIFIER.name) == MYNAPORTAL and pittari is not None:
+        chosen.factory(NOTIFIER, MYNAPORTAL)  # the registry must offer it all the same
+        return MynaportalNotifier(pittari)
+    return chosen.configured(NOTIFIER, config)

@@ -4,4 +4,5 @@ Importing this package registers the mocks (id ``mock``) in the default registry
 Personas are described in ``personas.md`` beside this file.
 """
 
+from adapters.mock import notifier as _notifier  # noqa: F401 - registers the mock notifier
 from adapters.mock import world as _world  # noqa: F401 - registers the mock factories

@@ -12,6 +12,7 @@ from adapters.capabilities import (
     ALL_CAPABILITIES,
     CORE_SYSTEM,
     JPKI_VERIFIER,
+    NOTIFIER,
     PITTARI_INTAKE,
     PUBLIC_FUNDS_ACCOUNTS,
     RESIDENT_REGISTRY,
@@ -123,7 +124,10 @@ def test_default_registry_has_the_mocks_of_implemented_capabilities() -> None:
         PITTARI_INTAKE.name,
     }
     for capability in ALL_CAPABILITIES:
-        expected = ("mock",) if capability.name in implemented else ()
+        if capability.name == NOTIFIER.name:
+            expected: tuple[str, ...] = ("email", "mock", "mynaportal")
+        else:
+            expected = ("mock",) if capability.name in implemented else ()
         assert registry.known_ids(capability) == expected, capability.name
 
 
