@@ -16,14 +16,15 @@ class NotifyParams(BaseModel):
 
 @effects.register("notify_resident", NotifyParams)
 def notify_resident(ctx: TransitionContext, params: NotifyParams) -> list[OutboxDraft]:
-    """A notice (お知らせ) to the applicant, shown in "my applications".
+    """A notice (お知らせ) to the applicant, shown in "my applications", and for a case
+    filed on Mynaportal also put in the resident's Mynaportal inbox.
 
     ``{reference}`` and ``{procedure}`` in the texts are replaced by the case's reference
     number and the procedure's name.
     """
     ja = {"{reference}": ctx.case.reference, "{procedure}": ctx.procedure.name.ja}
     en = {"{reference}": ctx.case.reference, "{procedure}": ctx.procedure.name.get("en")}
-    return [
+    drafts = [
         OutboxDraft(
             "notice",
             {
@@ -35,6 +36,20 @@ def notify_resident(ctx: TransitionContext, params: NotifyParams) -> list[Outbox
             },
         )
     ]
+    if ctx.case.channel == "pittari":
+        # Filed on Mynaportal: the notice also goes to the resident's Mynaportal inbox.
+        payload = drafts[0].payload
+        drafts.append(
+            OutboxDraft(
+                "mynaportal_notice",
+                {
+                    "application_id": ctx.case.idempotency_key,
+                    "title": payload["title_ja"],
+                    "body": payload["body_ja"],
+                },
+            )
+        )
+    return drafts
 
 
 def _fill(text: str, values: dict[str, str]) -> str:

@@ -220,6 +220,24 @@ def portal_status_handler(pittari: PittariIntake) -> Callable[[Session, OutboxMe
     return deliver
 
 
+def mynaportal_notice_handler(
+    pittari: PittariIntake,
+) -> Callable[[Session, OutboxMessage], None]:
+    """The outbox handler putting a notice in the Mynaportal inbox of a Pittari case's
+    applicant (kind ``mynaportal_notice``), once: the portal keys it by the row's key."""
+
+    def deliver(_session: Session, msg: OutboxMessage) -> None:
+        p = msg.payload
+        pittari.send_notice(
+            title=p["title"],
+            body=p["body"],
+            idempotency_key=msg.idempotency_key,
+            application_id=p["application_id"],
+        )
+
+    return deliver
+
+
 def build_intake_job(rt: Runtime) -> IntakeJob:
     """The intake job over the partner implementations the settings choose."""
     from adapters import service
@@ -239,4 +257,8 @@ def worker_handlers(rt: Runtime) -> dict[str, Callable[[Session, OutboxMessage],
     from engine.outbox import handlers
 
     pittari = service.pittari_intake(rt.settings.adapters)
-    return {**handlers(), "portal_status": portal_status_handler(pittari)}
+    return {
+        **handlers(),
+        "portal_status": portal_status_handler(pittari),
+        "mynaportal_notice": mynaportal_notice_handler(pittari),
+    }

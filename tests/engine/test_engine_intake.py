@@ -15,7 +15,7 @@ from adapters.mock.faults import FaultKind
 from adapters.mock.pittari_filing import file_application
 from adapters.mock.world import DemoWorld
 from adapters.records import Resident
-from engine.intake import IntakeJob, portal_status_handler
+from engine.intake import IntakeJob, mynaportal_notice_handler, portal_status_handler
 from engine.models import Case, CaseEvent, utcnow
 from engine.outbox import OutboxWorker, handlers, list_messages
 from engine.runtime import Runtime
@@ -44,9 +44,16 @@ def claim_for(who: Resident) -> dict[str, Any]:
     return data
 
 
+def kinds_for(world: DemoWorld) -> dict[str, Any]:
+    return {
+        **handlers(),
+        "portal_status": portal_status_handler(world.pittari),
+        "mynaportal_notice": mynaportal_notice_handler(world.pittari),
+    }
+
+
 def deliver(rt: Runtime, world: DemoWorld) -> None:
-    kinds = {**handlers(), "portal_status": portal_status_handler(world.pittari)}
-    OutboxWorker(rt.db, kinds=kinds).run_once()
+    OutboxWorker(rt.db, kinds=kinds_for(world)).run_once()
 
 
 def cases(rt: Runtime) -> list[Case]:
@@ -92,6 +99,9 @@ def test_revoked_certificate_gives_a_visible_intake_error(
     deliver(rt, world)
     assert world.pittari.current_status(app_id).status == PortalStatus.INTAKE_ERROR
     assert world.pittari.status_history(app_id)[-1].message == last.comment
+    deliver(rt, world)
+    [notice] = world.pittari.inbox(persona.resident_number)
+    assert notice.title == "申請を受け付けられませんでした"
 
 
 def test_invalid_data_is_kept_as_an_intake_error_case(
@@ -187,8 +197,7 @@ def test_1000_applications_with_faults_end_as_1000_cases(
         stats = job.run_once()
         if stats.listed == 0 and stats.failures == 0:
             break
-    kinds = {**handlers(), "portal_status": portal_status_handler(world.pittari)}
-    worker = OutboxWorker(rt.db, kinds=kinds, batch=500)
+    worker = OutboxWorker(rt.db, kinds=kinds_for(world), batch=500)
     for i in range(60):  # each pass as if an hour later, so every backoff has run out
         worker.run_once(utcnow() + dt.timedelta(hours=i))
         if not list_messages(rt.db, "pending"):
