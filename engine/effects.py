@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from engine.hooks import OutboxDraft, TransitionContext, effects
 from forms.spec import LocalizedText
@@ -57,3 +59,66 @@ def _fill(text: str, values: dict[str, str]) -> str:
     for key, value in values.items():
         text = text.replace(key, value)
     return text
+
+
+class CoreRecordParams(BaseModel):
+    """Which record to register, and where each of its values comes from.
+
+    A value is a literal, or a reference: ``$case.<column>`` (``applicant_id``,
+    ``reference``...), ``$data.<path>`` (the application), ``$outcome.<path>`` (what staff
+    entered on transitions), ``$today`` (the day the transition is fired).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    kind: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    business: str | None = Field(default=None, description="default: the definition's")
+    record: dict[str, Any] = Field(min_length=1)
+
+    @field_validator("record")
+    @classmethod
+    def _references(cls, record: dict[str, Any]) -> dict[str, Any]:
+        for key, value in record.items():
+            if isinstance(value, str) and value.startswith("$"):
+                head = value[1:].split(".", 1)[0]
+                if head not in ("case", "data", "outcome", "today", "filed_on"):
+                    raise ValueError(
+                        f"record.{key}: '{value}' is not $case.*, $data.*, $outcome.*, "
+                        "$today or $filed_on"
+                    )
+        return record
+
+
+def _resolve(value: Any, ctx: TransitionContext) -> Any:
+    if not (isinstance(value, str) and value.startswith("$")):
+        return value
+    if value == "$today":
+        return ctx.now.date().isoformat()
+    if value == "$filed_on":
+        return ctx.case.created_at.date().isoformat()
+    head, _, path = value[1:].partition(".")
+    if head == "case":
+        return getattr(ctx.case, path, None)
+    node: Any = ctx.case.data if head == "data" else {**ctx.case.outcome, **ctx.inputs}
+    for part in path.split("."):
+        node = node.get(part) if isinstance(node, dict) else None
+    if isinstance(node, dict) and "$enc" in node:
+        raise ValueError(f"{value} is an encrypted personal number: core records use 宛名番号")
+    return node
+
+
+@effects.register("register_core_system", CoreRecordParams)
+def register_core_system(ctx: TransitionContext, params: CoreRecordParams) -> list[OutboxDraft]:
+    """Register a record in the procedure's core system (標準準拠システム), through the outbox.
+
+    The outbox row's key is the registration's idempotency key: a retry after a lost reply
+    finds the earlier registration instead of making a second one.
+    """
+    business = params.business or ctx.procedure.core_system
+    if business is None:
+        raise ValueError(f"{ctx.procedure.id} names no core_system to register in")
+    record = {"kind": params.kind}
+    for key, value in params.record.items():
+        resolved = _resolve(value, ctx)
+        if resolved is not None:
+            record[key] = resolved
+    return [OutboxDraft("core_system", {"business": business, "record": record})]

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,6 +36,7 @@ from engine.actors import Actor
 from engine.cases import fire, submit
 from engine.errors import EngineError
 from engine.models import OutboxMessage
+from engine.outbox import PermanentFailure
 from engine.runtime import Runtime
 from forms import FieldError
 
@@ -238,6 +239,29 @@ def mynaportal_notice_handler(
     return deliver
 
 
+def core_system_handler(config: Mapping[str, str]) -> Callable[[Session, OutboxMessage], None]:
+    """The outbox handler registering a record in a core system (kind ``core_system``).
+
+    Registration is idempotent by the row's key. After a transient failure (a timeout whose
+    outcome is unknown, a 5xx) it asks the core system whether the registration was made
+    (reconciliation) before the row is retried; a refusal fails the row at once.
+    """
+    from adapters import service
+
+    def deliver(_session: Session, msg: OutboxMessage) -> None:
+        p = msg.payload
+        system = service.core_system(p["business"], config)
+        try:
+            system.register(msg.idempotency_key, p["record"])
+        except PartnerRefusalError as exc:
+            raise PermanentFailure(f"{p['business']} refused the record: {exc}") from exc
+        except PartnerError:
+            if system.lookup(msg.idempotency_key) is None:
+                raise  # not made: the worker retries with backoff
+
+    return deliver
+
+
 def build_intake_job(rt: Runtime) -> IntakeJob:
     """The intake job over the partner implementations the settings choose."""
     from adapters import service
@@ -261,4 +285,5 @@ def worker_handlers(rt: Runtime) -> dict[str, Callable[[Session, OutboxMessage],
         **handlers(),
         "portal_status": portal_status_handler(pittari),
         "mynaportal_notice": mynaportal_notice_handler(pittari),
+        "core_system": core_system_handler(rt.settings.adapters),
     }

@@ -27,6 +27,13 @@ from engine.models import Notice, OutboxMessage, utcnow
 log = logging.getLogger(__name__)
 
 Handler = Callable[[Session, OutboxMessage], None]
+
+
+class PermanentFailure(Exception):
+    """Raised by a handler when retrying cannot help (the partner refused the request for
+    good): the row is marked failed at once, for staff to look at."""
+
+
 _handlers: dict[str, Handler] = {}
 
 
@@ -166,7 +173,7 @@ class OutboxWorker:
             msg.last_error = f"{type(exc).__name__}: {exc}"[:1000]
             msg.locked_by = None
             msg.locked_until = None
-            if msg.attempts >= self.max_attempts:
+            if msg.attempts >= self.max_attempts or isinstance(exc, PermanentFailure):
                 msg.status = "failed"
                 outcome = "failed"
             else:
