@@ -94,7 +94,14 @@ class IntakeJob:
             # The portal refuses to serve it (unknown id): nothing to file, nothing to ack.
             stats.reasons.append(f"{application_id}: refused: {exc}")
             return
-        created = self._file(package, now)
+        try:
+            created = self._file(package, now)
+        except PartnerError as exc:
+            # The registry or the verifier did not answer: nothing was filed and nothing is
+            # acknowledged, so the next run tries this package again.
+            stats.failures += 1
+            stats.reasons.append(f"{application_id}: checks: {type(exc).__name__}")
+            return
         if created is None:
             stats.replayed += 1
         elif created:

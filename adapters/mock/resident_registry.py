@@ -5,6 +5,7 @@ from __future__ import annotations
 import unicodedata
 from datetime import date
 
+from adapters.mock.faults import FaultPlan
 from adapters.mock.population import Population
 from adapters.records import Household, Resident
 
@@ -25,10 +26,13 @@ class MockResidentRegistry:
     """A :class:`adapters.base.ResidentRegistry` over a demo :class:`Population`.
 
     Records are immutable, so handing them out cannot change the registry; every answer
-    is a fresh tuple or a record the caller cannot modify.
+    is a fresh tuple or a record the caller cannot modify. Every call goes through
+    ``self.faults`` (a :class:`FaultPlan` that injects nothing until told to), so tests can
+    make the registry slow, failing or down like the real one.
     """
 
-    def __init__(self, population: Population) -> None:
+    def __init__(self, population: Population, faults: FaultPlan | None = None) -> None:
+        self.faults = FaultPlan(seed="resident_registry") if faults is None else faults
         self._population = population
         self._by_number = {r.resident_number: r for r in population.residents}
         self._by_my_number = {r.my_number: r for r in population.residents}
@@ -53,21 +57,29 @@ class MockResidentRegistry:
 
     def by_resident_number(self, resident_number: str) -> Resident | None:
         """The resident with this 宛名番号."""
-        return self._by_number.get(resident_number)
+        return self.faults.run("by_resident_number", lambda: self._by_number.get(resident_number))
 
     def by_my_number(self, my_number: str) -> Resident | None:
         """The resident with this My Number."""
-        return self._by_my_number.get(my_number)
+        return self.faults.run("by_my_number", lambda: self._by_my_number.get(my_number))
 
     def by_certificate_serial(self, serial: int) -> Resident | None:
         """The resident a demo card certificate (current or superseded) was issued to."""
-        resident_number = self._serials.get(serial)
-        return None if resident_number is None else self._by_number[resident_number]
+
+        def find() -> Resident | None:
+            resident_number = self._serials.get(serial)
+            return None if resident_number is None else self._by_number[resident_number]
+
+        return self.faults.run("by_certificate_serial", find)
 
     def household(self, household_number: str) -> Household | None:
         """The household with this 世帯番号, head first."""
-        members = self._households.get(household_number)
-        return None if members is None else Household(household_number, tuple(members))
+
+        def find() -> Household | None:
+            members = self._households.get(household_number)
+            return None if members is None else Household(household_number, tuple(members))
+
+        return self.faults.run("household", find)
 
     def search(
         self,
@@ -90,4 +102,5 @@ class MockResidentRegistry:
             and (birth_date is None or resident.birth_date.could_be(birth_date))
         ]
         found.sort(key=lambda item: (item[0], item[1].birth_date.iso(), item[1].resident_number))
-        return tuple(resident for _, resident in found[:limit])
+        result = tuple(resident for _, resident in found[:limit])
+        return self.faults.run("search", lambda: result)

@@ -247,3 +247,18 @@ def test_claim_for_someone_elses_number_is_an_intake_error(
     with Session(rt.db) as s:
         last = s.exec(select(CaseEvent).where(CaseEvent.seq == 2)).one()
     assert last.comment == "申請者の個人番号が、署名した方の個人番号と一致しません"
+
+
+def test_registry_outage_leaves_the_package_for_the_next_run(
+    rt: Runtime, world: DemoWorld, job: IntakeJob
+) -> None:
+    persona = world.population.persona("newborn_family")
+    who = world.population.resident(persona.resident_number)
+    app_id = file_application(world, "jidou-teate-nintei", persona, claim_for(who))
+    world.resident_registry.faults.fail_next(FaultKind.TIMEOUT)
+    first = job.run_once()
+    assert (first.created, first.acknowledged, first.failures) == (0, 0, 1)
+    assert cases(rt) == []
+    assert not world.pittari.is_acknowledged(app_id)
+    second = job.run_once()
+    assert (second.created, second.acknowledged) == (1, 1)
