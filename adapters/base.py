@@ -7,9 +7,10 @@ stands behind each one is chosen by configuration through :mod:`adapters.registr
 Implemented so far: :class:`ResidentRegistry`, :class:`JpkiVerifier`,
 :class:`PublicFundsAccounts`, :class:`CoreSystem`, :class:`PittariIntake` (mocks in
 :mod:`adapters.mock`), :class:`Notifier` (Mynaportal, email and a recording mock; see
-:mod:`adapters.notifiers`).
+:mod:`adapters.notifiers`), :class:`ResidentLogin` (an OIDC relying party in
+:mod:`adapters.oidc_login`; the mock provider in :mod:`adapters.mock.oidc_resident`).
 
-Declared only, with no implementation yet: :class:`OssIntake`, :class:`ResidentLogin`.
+Declared only, with no implementation yet: :class:`OssIntake`.
 Their methods document the contract the coming implementations must keep.
 
 Remote implementations raise :class:`adapters.errors.PartnerError` subclasses for
@@ -310,11 +311,12 @@ class Notifier(Protocol):
 
 
 class ResidentLogin(Protocol):
-    """Interface only (not implemented yet): resident login with the My Number Card.
+    """Resident login with the My Number Card.
 
     OpenID Connect authorization code flow with the Digital Authentication App
     (デジタル認証アプリ) or its mock; scopes ``openid`` plus ``name address birthdate
-    gender`` for the basic four items.
+    gender`` for the basic four items. Failures raise
+    :class:`adapters.errors.LoginFailedError`.
     """
 
     def begin(self, redirect_uri: str, scopes: Sequence[str]) -> AuthorizationRequest:

@@ -215,3 +215,11 @@ class TemplateVariableError(AdapterError, ValueError):
         if self.unknown:
             problems.append("unknown: " + ", ".join(self.unknown))
         super().__init__(f"notice template {template}: " + "; ".join(problems))
+
+
+class LoginFailedError(PartnerRefusalError):
+    """An OpenID Connect login could not be completed; the resident starts it again.
+
+    Raised for a state mismatch, a refused code exchange or an ID token that does not
+    verify.
+    """

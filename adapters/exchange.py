@@ -161,6 +161,9 @@ class LoginIdentity:
     """A resident identified by the Digital Authentication App (OpenID Connect).
 
     The basic four items are present only when their scopes were granted.
+    ``subject`` is the provider's (pairwise) ``sub``; ``resident_number`` is the 宛名番号
+    when the provider states it (the mock does, in a private claim), which is how the
+    engine finds the resident in the registry.
     """
 
     subject: str
@@ -169,3 +172,5 @@ class LoginIdentity:
     address: str | None = None
     birth_date: PartialDate | None = None
     sex: Sex | None = None
+    resident_number: str | None = None
+    name_kana: str | None = None

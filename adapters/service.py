@@ -28,6 +28,7 @@ from adapters.base import (
     Notifier,
     PittariIntake,
     PublicFundsAccounts,
+    ResidentLogin,
     ResidentRegistry,
 )
 from adapters.capabilities import (
@@ -37,6 +38,7 @@ from adapters.capabilities import (
     NOTIFIER,
     PITTARI_INTAKE,
     PUBLIC_FUNDS_ACCOUNTS,
+    RESIDENT_LOGIN,
     RESIDENT_REGISTRY,
 )
 from adapters.errors import UnknownImplementationError
@@ -73,6 +75,11 @@ def public_funds_accounts(
 def pittari_intake(config: Mapping[str, str], registry: Registry | None = None) -> PittariIntake:
     """The Mynaportal ぴったりサービス intake named by ``config["pittari_intake"]``."""
     return (registry or load_builtin_implementations()).configured(PITTARI_INTAKE, config)
+
+
+def resident_login(config: Mapping[str, str], registry: Registry | None = None) -> ResidentLogin:
+    """The resident login (デジタル認証アプリ) named by ``config["resident_login"]``."""
+    return (registry or load_builtin_implementations()).configured(RESIDENT_LOGIN, config)
 
 
 def core_system(

@@ -5,4 +5,5 @@ Personas are described in ``personas.md`` beside this file.
 """
 
 from adapters.mock import notifier as _notifier  # noqa: F401 - registers the mock notifier
+from adapters.mock import oidc_login as _oidc_login  # noqa: F401 - registers the mock login
 from adapters.mock import world as _world  # noqa: F401 - registers the mock factories

@@ -15,6 +15,7 @@ from adapters.capabilities import (
     NOTIFIER,
     PITTARI_INTAKE,
     PUBLIC_FUNDS_ACCOUNTS,
+    RESIDENT_LOGIN,
     RESIDENT_REGISTRY,
     Capability,
 )
@@ -122,6 +123,7 @@ def test_default_registry_has_the_mocks_of_implemented_capabilities() -> None:
         PUBLIC_FUNDS_ACCOUNTS.name,
         CORE_SYSTEM.name,
         PITTARI_INTAKE.name,
+        RESIDENT_LOGIN.name,
     }
     for capability in ALL_CAPABILITIES:
         if capability.name == NOTIFIER.name:

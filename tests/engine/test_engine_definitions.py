@@ -1264,3 +1264,11 @@ def test_tasks_done_names_triggers_of_the_workflow(tmp_path: Path) -> None:
         "(did you mean 'record_opinion'?)" in str(e)
         for e in exc.value.errors
     ), [str(e) for e in exc.value.errors]
+
+
+def test_demo_staff_work_in_every_department_the_definitions_name(settings: Settings) -> None:
+    from adapters.mock.oidc_staff import DEMO_STAFF, DEPARTMENTS
+
+    named = {d for p in load_procedures(settings) for d in p.departments}
+    staffed = {d for account in DEMO_STAFF for d in account.departments}
+    assert named <= staffed <= set(DEPARTMENTS)
