@@ -121,8 +121,21 @@ def load_demo(app: Flask) -> list[str]:
             )
         s.commit()
     lines.extend(_pittari_filings(world))
+    lines.extend(_accounts())
+    return lines
+
+
+def _accounts() -> list[str]:
+    """The demo accounts a visitor can use (their screens arrive with issues 5 and 6)."""
+    from adapters.mock.oidc_staff import DEMO_STAFF
+
+    lines = ["Demo staff (mock municipal IdP; login id / password / roles / departments):"]
+    for a in DEMO_STAFF:
+        lines.append(
+            f"  {a.login_id:<18} {a.password:<16} {','.join(a.roles):<9} {','.join(a.departments)}"
+        )
     lines.append(
-        "Resident and staff log-in screens arrive with the screens issues; the "
-        "personas and their card PINs are listed in adapters/mock/personas.md."
+        "Demo residents: the personas and their card PINs are listed in "
+        "adapters/mock/personas.md (mock Digital Authentication App)."
     )
     return lines

@@ -29,6 +29,7 @@ def test_demo_then_worker_then_outbox(env: dict[str, str], tmp_path: Path) -> No
     demo = run(env, "demo", "--no-serve")
     assert demo.exit_code == 0
     assert "correction_requested" in demo.output
+    assert "kosodate-uketsuke  demo-uketsuke-1" in demo.output  # where to log in as staff
     assert (tmp_path / "data" / "keys" / "data.key").stat().st_mode & 0o077 == 0
     # The correction request of the demo wrote one notice to the outbox.
     assert "\tnotice\tpending\t0\t" in run(env, "outbox", "list").output
