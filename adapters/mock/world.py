@@ -53,6 +53,7 @@ from adapters.jpki_verify import SignatureVerifier
 from adapters.mock.card_reader import MockCardReader
 from adapters.mock.core_seeds import seeded_core_systems
 from adapters.mock.core_systems import MockCoreSystem, core_system_for
+from adapters.mock.faults import FaultPlan
 from adapters.mock.jpki_authority import MockJpkiAuthority
 from adapters.mock.pittari import MockPittari
 from adapters.mock.population import (
@@ -79,6 +80,9 @@ class DemoWorld:
     public_funds_accounts: MockPublicFundsAccounts
     core_systems: Mapping[str, MockCoreSystem]
     pittari: MockPittari
+    # The CRL distribution point the verifier fetches revocation lists from: it can be
+    # slow or down like any partner, so verification can fail transiently.
+    crl_faults: FaultPlan
 
     @classmethod
     def build(
@@ -97,9 +101,12 @@ class DemoWorld:
             resident = registry.by_certificate_serial(serial)
             return None if resident is None else resident.resident_number
 
+        crl_faults = FaultPlan(seed="jpki_crl")
         verifier = SignatureVerifier(
             authority.trust_anchor(CertificateKind.SIGNING),
-            lambda: authority.revocation_list(CertificateKind.SIGNING),
+            lambda: crl_faults.run(
+                "crl", lambda: authority.revocation_list(CertificateKind.SIGNING)
+            ),
             resolve,
         )
         return cls(
@@ -111,6 +118,7 @@ class DemoWorld:
             public_funds_accounts=MockPublicFundsAccounts(generate_accounts(population)),
             core_systems=seeded_core_systems(population),
             pittari=MockPittari(registry, clock=demo_clock(population.today)),
+            crl_faults=crl_faults,
         )
 
 

@@ -262,3 +262,15 @@ def test_registry_outage_leaves_the_package_for_the_next_run(
     assert not world.pittari.is_acknowledged(app_id)
     second = job.run_once()
     assert (second.created, second.acknowledged) == (1, 1)
+
+
+def test_revocation_list_outage_is_retried_not_an_intake_error(
+    rt: Runtime, world: DemoWorld, job: IntakeJob
+) -> None:
+    persona = world.population.persona("newborn_family")
+    who = world.population.resident(persona.resident_number)
+    file_application(world, "jidou-teate-nintei", persona, claim_for(who))
+    world.crl_faults.fail_next(FaultKind.SERVER_ERROR)
+    first = job.run_once()
+    assert (first.created, first.intake_errors, first.failures) == (0, 0, 1)
+    assert job.run_once().created == 1
