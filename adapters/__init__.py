@@ -9,6 +9,8 @@ Depends on nothing else in the project (see ARCHITECTURE.md).
   an implementation by configuration.
 - :mod:`adapters.pittari_package`: the ``pittari-package/1`` format (pydantic model and
   JSON Schema) of Mynaportal ぴったりサービス packages; :mod:`adapters.check_digits`.
+- :mod:`adapters.pittari_http`: the Pittari intake client over HTTP (id ``http``); its
+  mock server is :mod:`adapters.mock.pittari_http` (``docs/formats/pittari-http.md``).
 - :mod:`adapters.jpki_profile`, :mod:`adapters.jpki_verify`: reading JPKI certificates and
   verifying signatures (real code; the trust anchor is injected).
 - :mod:`adapters.mock`: the mocks over a generated demo population of 国立市.

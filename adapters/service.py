@@ -47,7 +47,7 @@ from adapters.registry import Registry, default_registry
 
 def load_builtin_implementations() -> Registry:
     """Import the built-in implementations so they register; returns the default registry."""
-    for module in ("adapters.mock", "adapters.notifiers"):
+    for module in ("adapters.mock", "adapters.notifiers", "adapters.pittari_http"):
         importlib.import_module(module)  # imported for its registrations
 
     return default_registry

@@ -10,7 +10,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 import yaml
@@ -386,6 +386,61 @@ def pittari_submit(procedure_id: str, persona_key: str, count: int) -> None:
             f"intake: filed {s.created}, intake errors {s.intake_errors}, "
             f"already filed {s.replayed}, failures {s.failures}"
         )
+
+
+def mock_services_app(base_url: str, config: dict[str, str]) -> Any:
+    """One WSGI app mounting the HTTP mocks of the partner systems under ``base_url``:
+    Pittari at /pittari, the Digital Authentication App at /oidc/resident, the staff
+    identity provider at /oidc/staff (each issuer is its own mounted URL)."""
+    from werkzeug.middleware.dispatcher import DispatcherMiddleware
+
+    if TYPE_CHECKING:
+        from _typeshed.wsgi import WSGIApplication
+
+    from adapters.mock.oidc_login import resident_provider_app
+    from adapters.mock.oidc_staff import create_staff_provider_app
+    from adapters.mock.pittari_http import pittari_app_from_config
+
+    resident_issuer = f"{base_url}/oidc/resident"
+    mounts: dict[str, WSGIApplication] = {
+        "/pittari": pittari_app_from_config(config),
+        "/oidc/resident": resident_provider_app(
+            {**config, "resident_login_issuer": resident_issuer}
+        ),
+        "/oidc/staff": create_staff_provider_app(f"{base_url}/oidc/staff"),
+    }
+    index = _index_app(base_url, list(mounts))
+    return DispatcherMiddleware(index, mounts)
+
+
+def _index_app(base_url: str, mounts: list[str]) -> Any:
+    """A small index of what is mounted where."""
+    from flask import Flask
+
+    app = Flask("madoguchi-mock-services")
+
+    @app.get("/")
+    def index() -> dict[str, Any]:
+        return {"mocks": {m.strip("/"): f"{base_url}{m}" for m in mounts}}
+
+    return app
+
+
+@main.command("mock-services")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5001, show_default=True)
+def mock_services(host: str, port: int) -> None:
+    """Serve the partner mocks over real HTTP (Pittari, resident login, staff login).
+
+    Point the app at them with e.g.
+    MADOGUCHI_ADAPTERS=pittari_intake=http,pittari_url=http://127.0.0.1:5001/pittari
+    """
+    from werkzeug.serving import run_simple
+
+    base = f"http://{host}:{port}"
+    app = mock_services_app(base, dict(_settings().adapters))
+    click.echo(f"mocks at {base}/pittari, {base}/oidc/resident, {base}/oidc/staff")
+    run_simple(host, port, app, threaded=True)
 
 
 @main.group("outbox")

@@ -128,6 +128,8 @@ def test_default_registry_has_the_mocks_of_implemented_capabilities() -> None:
     for capability in ALL_CAPABILITIES:
         if capability.name == NOTIFIER.name:
             expected: tuple[str, ...] = ("email", "mock", "mynaportal")
+        elif capability.name == PITTARI_INTAKE.name:
+            expected = ("http", "mock")
         else:
             expected = ("mock",) if capability.name in implemented else ()
         assert registry.known_ids(capability) == expected, capability.name

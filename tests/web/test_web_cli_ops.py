@@ -117,3 +117,27 @@ def test_pittari_submit_files_and_pulls(env: dict[str, str], tmp_path: Path) -> 
     )
     assert moved.exit_code == 1
     assert "unknown persona 'nobody'; known: family_expecting" in moved.output
+
+
+def test_mock_services_serve_pittari_and_both_login_providers() -> None:
+    from werkzeug.test import Client
+
+    from web.cli import mock_services_app
+
+    base = "http://127.0.0.1:5001"
+    client = Client(mock_services_app(base, {"pittari_intake": "mock"}))
+    index = client.get("/").json
+    assert index == {
+        "mocks": {
+            "pittari": f"{base}/pittari",
+            "oidc/resident": f"{base}/oidc/resident",
+            "oidc/staff": f"{base}/oidc/staff",
+        }
+    }
+    listed = client.get("/pittari/v1/applications?lg_code=132152&limit=5")
+    assert listed.status_code == 200
+    assert "application_ids" in listed.json
+    for who in ("resident", "staff"):
+        conf = client.get(f"/oidc/{who}/.well-known/openid-configuration").json
+        assert conf["issuer"] == f"{base}/oidc/{who}"
+        assert "S256" in conf["code_challenge_methods_supported"]
