@@ -174,3 +174,13 @@ class LoginIdentity:
     sex: Sex | None = None
     resident_number: str | None = None
     name_kana: str | None = None
+
+
+def check_notice_arguments(
+    title: str, body: str, application_id: str | None, resident_number: str | None
+) -> None:
+    """The argument rules of ``send_notice``, shared by every implementation."""
+    if (application_id is None) == (resident_number is None):
+        raise ValueError("give exactly one of application_id and resident_number")
+    if not title.strip() or not body.strip():
+        raise ValueError("a notice needs a title and a body")

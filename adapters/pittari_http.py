@@ -46,7 +46,7 @@ from adapters.errors import (
     UnknownApplicationError,
     UnknownRecipientError,
 )
-from adapters.exchange import NoticeReceipt, PortalStatus
+from adapters.exchange import NoticeReceipt, PortalStatus, check_notice_arguments
 from adapters.pittari_package import PittariPackage, parse_package
 from adapters.registry import default_registry
 
@@ -155,10 +155,7 @@ class HttpPittariIntake:
         resident_number: str | None = None,
     ) -> NoticeReceipt:
         """Put a notice in an inbox; a repeated ``idempotency_key`` returns the first receipt."""
-        if (application_id is None) == (resident_number is None):
-            raise ValueError("give exactly one of application_id and resident_number")
-        if not title.strip() or not body.strip():
-            raise ValueError("a notice needs a title and a body")
+        check_notice_arguments(title, body, application_id, resident_number)
         what = f"send_notice {idempotency_key}"
         payload = {
             "title": title,

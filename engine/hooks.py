@@ -7,7 +7,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import BaseModel
 from sqlmodel import Session
 
 from engine.actors import Actor
@@ -45,8 +44,3 @@ EffectFn = Callable[[TransitionContext, Any], list[OutboxDraft]]
 
 guards: NamedRegistry[GuardFn] = NamedRegistry("guard")
 effects: NamedRegistry[EffectFn] = NamedRegistry("effect")
-
-
-def params_of(registry: NamedRegistry[Any], name: str, params: dict[str, Any]) -> BaseModel:
-    """Typed parameters of a reference (validated at load time)."""
-    return registry.parse_params(name, params)

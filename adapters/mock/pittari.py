@@ -36,7 +36,7 @@ from adapters.errors import (
     UnknownApplicationError,
     UnknownRecipientError,
 )
-from adapters.exchange import NoticeReceipt, PortalStatus
+from adapters.exchange import NoticeReceipt, PortalStatus, check_notice_arguments
 from adapters.jpki_profile import JST
 from adapters.mock.faults import FaultPlan
 from adapters.pittari_package import PittariPackage, parse_package
@@ -215,10 +215,7 @@ class MockPittari:
         resident_number: str | None = None,
     ) -> NoticeReceipt:
         """Deliver a notice to the applicant of ``application_id`` or to ``resident_number``."""
-        if (application_id is None) == (resident_number is None):
-            raise ValueError("give exactly one of application_id and resident_number")
-        if not title.strip() or not body.strip():
-            raise ValueError("a notice needs a title and a body")
+        check_notice_arguments(title, body, application_id, resident_number)
 
         def action() -> NoticeReceipt:
             with self._lock:

@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from adapters.exchange import CoreBusiness
 from engine.definitions.errors import DefinitionError, DefinitionErrors, did_you_mean, join_path
 from engine.definitions.models import (
     DefinitionFile,
@@ -31,17 +32,9 @@ from forms.spec import FormSpec, StepSpec
 M = TypeVar("M", bound=BaseModel)
 
 SHAPES_DIR = "_shapes"
-# The businesses whose standard-compliant core systems the engine registers results in.
-KNOWN_CORE_SYSTEMS = (
-    "jidou-teate",  # 児童手当
-    "kodomo-kosodate",  # 子ども・子育て支援
-    "jidou-fuyou-teate",  # 児童扶養手当
-    "kenkou-kanri",  # 健康管理 (maternal health)
-    "kaigo-hoken",  # 介護保険
-    "hisaisha-shien",  # 被災者支援
-    "todoufuken-zei",  # 都道府県税 (car taxes)
-    "keisatsu",  # 警察 (parking certificates)
-)
+# The businesses whose standard-compliant core systems the engine registers results in:
+# every core business but 税務, which answers income lookups only.
+KNOWN_CORE_SYSTEMS = tuple(b.value for b in CoreBusiness if b is not CoreBusiness.RESIDENT_TAX)
 
 
 @dataclass(frozen=True)

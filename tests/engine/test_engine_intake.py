@@ -19,7 +19,7 @@ from engine.intake import IntakeJob, mynaportal_notice_handler, portal_status_ha
 from engine.models import Case, CaseEvent, utcnow
 from engine.outbox import OutboxWorker, handlers, list_messages
 from engine.runtime import Runtime
-from procedures.samples import sample
+from web.demo import person_data
 
 
 @pytest.fixture
@@ -34,14 +34,7 @@ def job(rt: Runtime, world: DemoWorld) -> IntakeJob:
 
 def claim_for(who: Resident) -> dict[str, Any]:
     """A child allowance claim as the resident would fill it on Mynaportal."""
-    data = sample("jidou-teate-nintei")
-    data["claimant"] |= {
-        "name": who.name.full,
-        "kana": who.name.full_kana,
-        "my_number": who.my_number,
-    }
-    data["bank_account"]["holder_kana"] = who.name.full_kana
-    return data
+    return person_data("jidou-teate-nintei", who)
 
 
 def kinds_for(world: DemoWorld) -> dict[str, Any]:
