@@ -3,7 +3,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: setup demo test lint typecheck unit bench clean
+.PHONY: setup setup-test demo test lint typecheck unit bench clean
 
 setup:
 	@./scripts/bootstrap.sh
@@ -13,7 +13,11 @@ demo: setup
 	$(BIN)/madoguchi demo
 
 ## The whole test suite: lint, types, architecture, tests (PostgreSQL ones when configured).
-test: setup lint typecheck unit
+test: setup-test lint typecheck unit
+
+# The tests also need Debian's Chromium for the browser tests (Playwright drives it).
+setup-test:
+	@WANT_BROWSER=1 ./scripts/bootstrap.sh
 
 lint:
 	$(BIN)/ruff check .

@@ -27,6 +27,11 @@ KNOWN = {
     "OUTBOX_MAX_ATTEMPTS": "deliveries tried before a row is marked failed (default 8)",
     "ADAPTERS": "partner implementations, e.g. 'resident_registry=mock,core_system.jidou-teate=x'"
     " (default: every capability mock)",
+    "PUBLIC_URL": "the address residents and staff reach this deployment at"
+    " (default http://127.0.0.1:5000); mock login providers are served under it",
+    "SESSION_IDLE_MINUTES": "minutes of inactivity before a login expires (default 15)",
+    "DRAFT_DAYS": "days an unsubmitted draft is kept (default 30; a warning 3 days before)",
+    "SECURE_COOKIES": "send cookies over HTTPS only: 1 or 0 (default 1; browsers exempt localhost)",
     "TEST_POSTGRES_URL": "tests only: PostgreSQL URL; PostgreSQL tests are skipped without it",
 }
 # The embedded default talks to the in-process mocks of every partner system.
@@ -55,6 +60,10 @@ class Settings:
     worker: bool = True
     outbox_max_attempts: int = 8
     adapters: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_ADAPTERS))
+    public_url: str = "http://127.0.0.1:5000"
+    session_idle_minutes: int = 15
+    draft_days: int = 30
+    secure_cookies: bool = True
 
     @property
     def keys_dir(self) -> Path:
@@ -98,13 +107,9 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: object)
         )
     data_dir = Path(values.get("DATA_DIR", "instance")).resolve()
     db_url = values.get("DATABASE_URL") or f"sqlite:///{data_dir / 'madoguchi.sqlite3'}"
-    try:
-        attempts = int(values.get("OUTBOX_MAX_ATTEMPTS", "8"))
-    except ValueError:
-        raise ConfigError(f"{PREFIX}OUTBOX_MAX_ATTEMPTS must be a whole number") from None
-    worker = values.get("WORKER", "1")
-    if worker not in ("0", "1"):
-        raise ConfigError(f"{PREFIX}WORKER must be 1 or 0, not {worker!r}")
+    attempts = _whole(values, "OUTBOX_MAX_ATTEMPTS", 8)
+    worker = _flag(values, "WORKER")
+    secure_cookies = _flag(values, "SECURE_COOKIES")
     adapters = dict(DEFAULT_ADAPTERS)
     for item in filter(None, (p.strip() for p in values.get("ADAPTERS", "").split(","))):
         key, sep, impl = item.partition("=")
@@ -119,12 +124,36 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: object)
         else default_procedures_dir(),
         org_code=values.get("ORG_CODE", DEFAULT_ORG_CODE),
         org_name=values.get("ORG_NAME", "国立市"),
-        worker=worker == "1",
+        worker=worker,
         outbox_max_attempts=attempts,
         adapters=adapters,
+        public_url=values.get("PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/"),
+        session_idle_minutes=_whole(values, "SESSION_IDLE_MINUTES", 15),
+        draft_days=_whole(values, "DRAFT_DAYS", 30),
+        secure_cookies=secure_cookies,
     )
     if overrides:
         from dataclasses import replace
 
         settings = replace(settings, **overrides)  # type: ignore[arg-type]  # keys checked by replace
     return settings
+
+
+def _flag(values: Mapping[str, str], key: str, default: str = "1") -> bool:
+    value = values.get(key, default)
+    if value not in ("0", "1"):
+        raise ConfigError(f"{PREFIX}{key} must be 1 or 0, not {value!r}")
+    return value == "1"
+
+
+def _whole(values: Mapping[str, str], key: str, default: int) -> int:
+    raw = values.get(key)
+    if raw is None:
+        return default
+    try:
+        number = int(raw)
+    except ValueError:
+        raise ConfigError(f"{PREFIX}{key} must be a whole number, not {raw!r}") from None
+    if number < 1:
+        raise ConfigError(f"{PREFIX}{key} must be at least 1, not {number}")
+    return number

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from flask import Flask, Response, render_template
+from flask_wtf.csrf import CSRFProtect
 
 from engine.config import Settings, load_settings
 from engine.db import make_engine
@@ -32,13 +33,16 @@ def create_app(
     app = Flask(__name__, instance_path=str(settings.data_dir))
     app.config.update(
         SECRET_KEY=settings.secret("flask.key"),
-        SESSION_COOKIE_SECURE=True,
+        SESSION_COOKIE_SECURE=settings.secure_cookies,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
+        PERMANENT_SESSION_LIFETIME=dt.timedelta(minutes=settings.session_idle_minutes),
         MAX_CONTENT_LENGTH=50 * 1024 * 1024,
+        WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session
     )
     if test_config:
         app.config.update(test_config)
+    csrf = CSRFProtect(app)
     rt = build_runtime(settings, make_engine(settings.database_url))
     rt.sync_definitions()
     app.extensions["madoguchi"] = rt
@@ -59,6 +63,8 @@ def create_app(
     def healthz() -> dict[str, Any]:
         return {"status": "ok", "procedures": len(rt.catalog.procedures)}
 
+    _register_blueprints(app, csrf)
+
     if settings.worker and not app.config.get("TESTING"):
         worker = OutboxWorker(
             rt.db,
@@ -72,6 +78,17 @@ def create_app(
             worker, periodic=intake.run_once
         )
     return app
+
+
+def _register_blueprints(app: Flask, csrf: CSRFProtect) -> None:
+    from web import api, citizen, counter, staff
+
+    app.register_blueprint(citizen.bp)
+    app.register_blueprint(staff.bp)
+    app.register_blueprint(counter.bp)
+    # The API authenticates every call with a bearer token, never a cookie: no CSRF.
+    csrf.exempt(api.bp)
+    app.register_blueprint(api.bp)
 
 
 def runtime(app: Flask) -> Runtime:

@@ -1,0 +1,23 @@
+"""citizen
+
+Resident screens: drafts and the like (issue 5).
+Reserved in the chain so the areas can add their tables independently; empty until then.
+
+Revision ID: 0003
+Revises: 0002
+"""
+
+from __future__ import annotations
+
+revision = "0003"
+down_revision = "0002"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass
