@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from flask import Flask, Response, render_template
-from flask_wtf.csrf import CSRFProtect
+from flask import Flask, Response, render_template, request
+from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.exceptions import HTTPException
 
 from engine.config import Settings, load_settings
 from engine.db import make_engine
@@ -39,6 +40,7 @@ def create_app(
         PERMANENT_SESSION_LIFETIME=dt.timedelta(minutes=settings.session_idle_minutes),
         MAX_CONTENT_LENGTH=50 * 1024 * 1024,
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session
+        MADOGUCHI_SESSION_IDLE_MINUTES=settings.session_idle_minutes,
     )
     if test_config:
         app.config.update(test_config)
@@ -64,6 +66,7 @@ def create_app(
         return {"status": "ok", "procedures": len(rt.catalog.procedures)}
 
     _register_blueprints(app, csrf)
+    _register_page_support(app, settings)
 
     if settings.worker and not app.config.get("TESTING"):
         worker = OutboxWorker(
@@ -81,14 +84,110 @@ def create_app(
 
 
 def _register_blueprints(app: Flask, csrf: CSRFProtect) -> None:
-    from web import api, citizen, counter, staff
+    from web import api, citizen, counter, i18n, staff
 
+    app.register_blueprint(i18n.bp)
     app.register_blueprint(citizen.bp)
     app.register_blueprint(staff.bp)
     app.register_blueprint(counter.bp)
     # The API authenticates every call with a bearer token, never a cookie: no CSRF.
     csrf.exempt(api.bp)
     app.register_blueprint(api.bp)
+
+
+ERROR_TEXTS = {
+    400: (
+        "リクエストを処理できませんでした",
+        "The request could not be processed",
+        "入力内容を確認して、もう一度お試しください。",
+        "Please check what you entered and try again.",
+    ),
+    403: (
+        "この操作は許可されていません",
+        "You are not allowed to do this",
+        "この画面を見る権限がないか、操作が許可されていません。必要な場合は担当課にお問い合わせください。",
+        "You do not have the right to see this page or do this. "
+        "Ask the responsible office if you need it.",
+    ),
+    404: (
+        "ページが見つかりません",
+        "Page not found",
+        "アドレスが間違っているか、ページが移動または削除された可能性があります。",
+        "The address may be wrong, or the page was moved or removed.",
+    ),
+    405: (
+        "この方法では操作できません",
+        "This action is not allowed here",
+        "画面のボタンやリンクから操作してください。",
+        "Please use the buttons and links on the page.",
+    ),
+    413: (
+        "ファイルが大きすぎます",
+        "The file is too large",
+        "50MB以下のファイルを選んでください。入力した内容は保存されています。",
+        "Choose a file of 50 MB or less. What you entered is kept.",
+    ),
+    429: (
+        "アクセスが集中しています",
+        "Too many requests",
+        "しばらく待ってから、もう一度お試しください。",
+        "Please wait a moment and try again.",
+    ),
+    500: (
+        "システムエラーが発生しました",
+        "Something went wrong",
+        "ご不便をおかけしています。時間をおいて、もう一度お試しください。入力した内容は失われていません。",
+        "Sorry, something went wrong on our side. Please try again later. "
+        "Nothing you entered was lost.",
+    ),
+}
+
+
+def _register_page_support(app: Flask, settings: Settings) -> None:
+    """Language, login state and error pages for every screen (JSON under /api)."""
+    from web import i18n, session
+
+    @app.context_processor
+    def _globals() -> dict[str, Any]:
+        return {
+            **i18n.template_globals(),
+            **session.template_globals(),
+            "org_name": settings.org_name,
+            "org_code": settings.org_code,
+        }
+
+    app.before_request(session.check_idle_timeout)
+
+    @app.errorhandler(CSRFError)
+    def _csrf(_error: CSRFError) -> tuple[str, int]:
+        title = i18n.t("画面の有効期限が切れました", "This page has expired")
+        message = i18n.t(
+            "安全のため、この操作は受け付けられませんでした。前の画面に戻り、ページを読み込み直してからもう一度送信してください。",
+            "For your security this could not be accepted. "
+            "Go back, reload the page and send it again.",
+        )
+        return render_template("error.html", title=title, message=message), 400
+
+    @app.errorhandler(HTTPException)
+    def _http(error: HTTPException) -> Response | tuple[Any, int]:
+        code = error.code or 500
+        ja_t, en_t, ja_m, en_m = ERROR_TEXTS.get(code, ERROR_TEXTS[400 if code < 500 else 500])
+        if request.path.startswith("/api/"):
+            body = {"error": {"code": f"http_{code}", "message": {"ja": ja_m, "en": en_m}}}
+            return body, code
+        title, message = i18n.t(ja_t, en_t), i18n.t(ja_m, en_m)
+        return render_template("error.html", title=title, message=message), code
+
+    @app.errorhandler(Exception)
+    def _crash(error: Exception) -> tuple[Any, int]:
+        if isinstance(error, HTTPException):  # pragma: no cover - handled above
+            raise error
+        app.logger.exception("unhandled error on %s %s", request.method, request.path)
+        ja_t, en_t, ja_m, en_m = ERROR_TEXTS[500]
+        if request.path.startswith("/api/"):
+            return {"error": {"code": "internal", "message": {"ja": ja_m, "en": en_m}}}, 500
+        title, message = i18n.t(ja_t, en_t), i18n.t(ja_m, en_m)
+        return render_template("error.html", title=title, message=message), 500
 
 
 def runtime(app: Flask) -> Runtime:
