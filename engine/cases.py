@@ -21,7 +21,7 @@ from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from engine import calendar
+from engine import calendar, documents
 from engine.actors import Actor
 from engine.audit import GENESIS, event_hash
 from engine.definitions.models import Procedure, TransitionSpec
@@ -212,8 +212,11 @@ def submit(
                 conn.execute(INSERT_CASE, [record.__dict__])
                 conn.execute(INSERT_EVENT, [ev])
                 link_to_case(session, record.id, attachment_refs(proc.form, result.data))
+                rows = documents.outbox_rows(record, proc, SUBMIT, 1, now)
                 if channel in PORTAL_CHANNELS:
-                    conn.execute(INSERT_OUTBOX, [_portal_row(record, 1, proc, now)])
+                    rows.append(_portal_row(record, 1, proc, now))
+                if rows:
+                    conn.execute(INSERT_OUTBOX, rows)
         except IntegrityError:
             # A concurrent submission with the same key won the race, or (rarely) the
             # random reference collided; the first gives its case, the second retries.
@@ -456,6 +459,7 @@ def fire(
         proc.portal_status(dest) != proc.portal_status(case.state)
     ):
         rows.append(_portal_row(after, seq, proc, now, comment))
+    rows.extend(documents.outbox_rows(after, proc, trigger, seq, now))
     if rows:
         conn.execute(INSERT_OUTBOX, rows)
     return after

@@ -273,7 +273,7 @@ def build_intake_job(rt: Runtime) -> IntakeJob:
     """The intake job over the partner implementations the settings choose."""
     from adapters import service
 
-    config = rt.settings.adapters
+    config = rt.adapter_config
     return IntakeJob(
         rt,
         pittari=service.pittari_intake(config),
@@ -285,12 +285,15 @@ def build_intake_job(rt: Runtime) -> IntakeJob:
 def worker_handlers(rt: Runtime) -> dict[str, Callable[[Session, OutboxMessage], None]]:
     """Every outbox handler a worker of this deployment needs, partners included."""
     from adapters import service
+    from engine.documents import document_handler
     from engine.outbox import handlers
 
-    pittari = service.pittari_intake(rt.settings.adapters)
+    config = rt.adapter_config
+    pittari = service.pittari_intake(config)
     return {
         **handlers(),
         "portal_status": portal_status_handler(pittari),
         "mynaportal_notice": mynaportal_notice_handler(pittari),
-        "core_system": core_system_handler(rt.settings.adapters),
+        "core_system": core_system_handler(config),
+        "document": document_handler(rt),
     }

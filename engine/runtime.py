@@ -23,6 +23,26 @@ from forms.checkdigits import is_valid_lg_code
 _ = engine.effects  # the import registers the built-in effects
 
 
+MOCK_PROVIDER_MOUNTS = {
+    "resident_login_issuer": "/mock/digital-auth",
+    "staff_login_issuer": "/mock/staff-idp",
+}
+"""Where the web app mounts the mock login providers, under ``settings.public_url``."""
+
+
+def adapter_config(settings: Settings) -> dict[str, str]:
+    """The configuration the adapters are built from: ``settings.adapters`` with defaults.
+
+    The mock login providers are served by the web app itself (mounted at
+    :data:`MOCK_PROVIDER_MOUNTS`), so their issuers follow ``public_url`` unless
+    ``MADOGUCHI_ADAPTERS`` names them.
+    """
+    config = dict(settings.adapters)
+    for key, mount in MOCK_PROVIDER_MOUNTS.items():
+        config.setdefault(key, settings.public_url.rstrip("/") + mount)
+    return config
+
+
 def load_procedures(settings: Settings, strict: bool = True) -> Catalog:
     """The catalog of ``settings.procedures_dir`` with the registered guards and effects."""
     return load_catalog(settings.procedures_dir, guards=guards, effects=effects, strict=strict)
@@ -45,6 +65,11 @@ class Runtime:
             self.box = SecretBox(self.settings.secret("data.key"))
         for proc in self.catalog:
             self._versions[proc.version] = proc
+
+    @property
+    def adapter_config(self) -> dict[str, str]:
+        """The adapters' configuration (see :func:`adapter_config`)."""
+        return adapter_config(self.settings)
 
     @property
     def secrets(self) -> SecretBox:
@@ -105,4 +130,10 @@ def build_runtime(settings: Settings, db: Engine) -> Runtime:
     return Runtime(settings=settings, db=db, catalog=catalog)
 
 
-__all__ = ["DefinitionErrors", "Runtime", "build_runtime", "load_procedures"]
+__all__ = [
+    "DefinitionErrors",
+    "Runtime",
+    "adapter_config",
+    "build_runtime",
+    "load_procedures",
+]
