@@ -9,8 +9,13 @@ Depends on nothing else in the project (see ARCHITECTURE.md).
   an implementation by configuration.
 - :mod:`adapters.pittari_package`: the ``pittari-package/1`` format (pydantic model and
   JSON Schema) of Mynaportal ぴったりサービス packages; :mod:`adapters.check_digits`.
-- :mod:`adapters.pittari_http`: the Pittari intake client over HTTP (id ``http``); its
-  mock server is :mod:`adapters.mock.pittari_http` (``docs/formats/pittari-http.md``).
+- :mod:`adapters.oss_package`: the ``oss-package/1`` format of OSS (vehicle) packages.
+- :mod:`adapters.pittari_http`: the Pittari and OSS intake clients over HTTP (id
+  ``http``); their mock server is :mod:`adapters.mock.pittari_http`.
+- :mod:`adapters.partners_http` (on :mod:`adapters.http_json`, :mod:`adapters.wire`): the
+  resident registry, public-funds and core-system clients over HTTP (id ``http``); their
+  mock servers are in :mod:`adapters.mock.partners_http` (``docs/formats/partners-http.md``).
+- :mod:`adapters.oidc_login`: the resident and staff login relying parties (authlib).
 - :mod:`adapters.jpki_profile`, :mod:`adapters.jpki_verify`: reading JPKI certificates and
   verifying signatures (real code; the trust anchor is injected).
 - :mod:`adapters.mock`: the mocks over a generated demo population of 国立市.

@@ -7,11 +7,12 @@ stands behind each one is chosen by configuration through :mod:`adapters.registr
 Implemented so far: :class:`ResidentRegistry`, :class:`JpkiVerifier`,
 :class:`PublicFundsAccounts`, :class:`CoreSystem`, :class:`PittariIntake` (mocks in
 :mod:`adapters.mock`), :class:`Notifier` (Mynaportal, email and a recording mock; see
-:mod:`adapters.notifiers`), :class:`ResidentLogin` (an OIDC relying party in
-:mod:`adapters.oidc_login`; the mock provider in :mod:`adapters.mock.oidc_resident`).
+:mod:`adapters.notifiers`), :class:`ResidentLogin` and :class:`StaffLogin` (OIDC relying parties in
+:mod:`adapters.oidc_login`; the mock providers in :mod:`adapters.mock.oidc_resident` and
+:mod:`adapters.mock.oidc_staff`).
 
-Declared only, with no implementation yet: :class:`OssIntake`.
-Their methods document the contract the coming implementations must keep.
+The intake channels are :class:`PittariIntake` and :class:`OssIntake`, both pulled with
+the same API (:class:`IntakeChannel`); their mocks share :mod:`adapters.mock.portal`.
 
 Remote implementations raise :class:`adapters.errors.PartnerError` subclasses for
 timeouts, server errors and malformed replies; callers retry those. A definite refusal
@@ -26,13 +27,14 @@ from typing import Protocol
 
 from adapters.exchange import (
     AuthorizationRequest,
-    IntakePackage,
     LoginIdentity,
     Notice,
     NoticeReceipt,
     PortalStatus,
     RegistrationResult,
+    StaffIdentity,
 )
+from adapters.oss_package import OssPackage
 from adapters.partial_date import PartialDate
 from adapters.pittari_package import PittariPackage
 from adapters.records import (
@@ -66,13 +68,13 @@ __all__ = [
     "ForeignResidentStatus",
     "Household",
     "IntakeChannel",
-    "IntakePackage",
     "JpkiVerifier",
     "LoginIdentity",
     "Notice",
     "NoticeReceipt",
     "Notifier",
     "OssIntake",
+    "OssPackage",
     "PartialDate",
     "PersonName",
     "PittariIntake",
@@ -87,6 +89,8 @@ __all__ = [
     "ResidentRegistry",
     "Sex",
     "Signature",
+    "StaffIdentity",
+    "StaffLogin",
     "VerificationResult",
 ]
 
@@ -233,14 +237,28 @@ class PittariIntake(IntakeChannel, Protocol):
 
 
 class OssIntake(IntakeChannel, Protocol):
-    """Interface only (not implemented yet): 自動車保有関係手続のワンストップサービス intake.
+    """自動車保有関係手続のワンストップサービス (OSS) intake: the vehicle procedures.
 
-    Carries the vehicle procedures; one filing fans out to the police and the
-    prefectural tax office, each pulling its own part.
+    One resident filing fans out to several organisations (the police for the parking
+    certificate, the prefecture's tax office for the car tax): each pulls its own copy,
+    an ``oss-package/1`` package addressed to its organisation code, with the pull API
+    of :class:`IntakeChannel` (``list_new`` takes the organisation's code).
     """
 
-    def download(self, application_id: str) -> IntakePackage:
-        """The full package of one application; the same package on every call."""
+    def download(self, application_id: str) -> OssPackage:
+        """One organisation's copy of a filing, validated; the same package on every call."""
+        ...
+
+    def send_notice(
+        self,
+        *,
+        title: str,
+        body: str,
+        idempotency_key: str,
+        application_id: str | None = None,
+        resident_number: str | None = None,
+    ) -> NoticeReceipt:
+        """A notice to the applicant of a copy (or a resident), as for Pittari."""
         ...
 
 
@@ -313,18 +331,42 @@ class Notifier(Protocol):
 class ResidentLogin(Protocol):
     """Resident login with the My Number Card.
 
-    OpenID Connect authorization code flow with the Digital Authentication App
-    (デジタル認証アプリ) or its mock; scopes ``openid`` plus ``name address birthdate
-    gender`` for the basic four items. Failures raise
-    :class:`adapters.errors.LoginFailedError`.
+    OpenID Connect authorization code flow with PKCE (S256) and nonce, with the Digital
+    Authentication App (デジタル認証アプリ) or its mock; scopes ``openid`` plus ``name
+    address birthdate gender`` for the basic four items. The implementation keeps no
+    state between :meth:`begin` and :meth:`complete`: the caller stores the returned
+    :class:`AuthorizationRequest` (strings only, see ``as_dict``), for instance in a
+    signed session cookie, and passes it back. Failures raise
+    :class:`adapters.errors.LoginFailedError` (start again); an unreachable provider
+    raises :class:`adapters.errors.PartnerError` subclasses.
     """
 
     def begin(self, redirect_uri: str, scopes: Sequence[str]) -> AuthorizationRequest:
-        """Start a login: the URL to redirect to, with fresh ``state`` and ``nonce``."""
+        """Start a login: the URL to redirect to, fresh ``state``, ``nonce`` and PKCE verifier."""
         ...
 
     def complete(
         self, redirect_uri: str, code: str, state: str, expected: AuthorizationRequest
     ) -> LoginIdentity:
-        """Exchange the authorization code after checking ``state`` and the ID token."""
+        """Check ``state`` against ``expected``, exchange ``code`` with ``expected``'s
+        verifier and verify the ID token (signature, iss, aud, nonce, exp)."""
+        ...
+
+
+class StaffLogin(Protocol):
+    """Staff login through the municipality's identity provider (OpenID Connect).
+
+    The same stateless flow as :class:`ResidentLogin` (scopes ``openid profile roles``);
+    :meth:`complete` returns the member of staff with the roles (``intake``, ``review``,
+    ``approval``, ``admin``) and departments the provider states.
+    """
+
+    def begin(self, redirect_uri: str, scopes: Sequence[str]) -> AuthorizationRequest:
+        """Start a login: the URL to redirect to, fresh ``state``, ``nonce`` and PKCE verifier."""
+        ...
+
+    def complete(
+        self, redirect_uri: str, code: str, state: str, expected: AuthorizationRequest
+    ) -> StaffIdentity:
+        """Check ``state``, exchange ``code`` and verify the ID token, as for residents."""
         ...

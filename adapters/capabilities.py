@@ -19,6 +19,7 @@ from adapters.base import (
     PublicFundsAccounts,
     ResidentLogin,
     ResidentRegistry,
+    StaffLogin,
 )
 
 T_co = TypeVar("T_co", covariant=True)
@@ -48,6 +49,7 @@ CORE_SYSTEM = Capability[CoreSystem]("core_system", "基幹業務システム")
 :data:`CORE_BUSINESS_KEY` in its configuration (see :func:`adapters.service.core_system`)."""
 NOTIFIER = Capability[Notifier]("notifier", "通知")
 RESIDENT_LOGIN = Capability[ResidentLogin]("resident_login", "住民ログイン（デジタル認証アプリ）")
+STAFF_LOGIN = Capability[StaffLogin]("staff_login", "職員ログイン（庁内認証基盤）")
 
 ALL_CAPABILITIES: tuple[Capability[object], ...] = (
     RESIDENT_REGISTRY,
@@ -58,6 +60,7 @@ ALL_CAPABILITIES: tuple[Capability[object], ...] = (
     CORE_SYSTEM,
     NOTIFIER,
     RESIDENT_LOGIN,
+    STAFF_LOGIN,
 )
 
 CORE_BUSINESS_KEY = "core_system_business"

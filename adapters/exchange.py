@@ -3,8 +3,9 @@
 These are the shapes the interfaces in :mod:`adapters.base` promise for the intake
 channels (Pittari, OSS), the core systems, notices and resident login. The core systems
 and Pittari have mocks (:mod:`adapters.mock.core_systems`, :mod:`adapters.mock.pittari`);
-the others will arrive with the engine work that needs them. The Pittari package itself
-is a pydantic model with a JSON Schema (:mod:`adapters.pittari_package`).
+the others will arrive with the engine work that needs them. The Pittari and OSS packages
+are pydantic models with JSON Schemas (:mod:`adapters.pittari_package`,
+:mod:`adapters.oss_package`).
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from enum import StrEnum
 
 from adapters.partial_date import PartialDate
 from adapters.records import Sex
-from adapters.signatures import Signature
 
 
 class PortalStatus(StrEnum):
@@ -52,29 +52,6 @@ class Attachment:
     filename: str
     media_type: str
     content: bytes = field(repr=False)
-
-
-@dataclass(frozen=True)
-class IntakePackage:
-    """A downloaded OSS application package (a placeholder until OSS has its own format).
-
-    Pittari packages have their documented format instead:
-    :class:`adapters.pittari_package.PittariPackage`.
-
-    ``signed_payload`` holds the exact bytes the applicant signed (canonical JSON of
-    ``form_data``); ``signature`` is None for procedures filed with login only.
-    """
-
-    format_version: str
-    application_id: str
-    procedure_code: str
-    municipality_code: str
-    submitted_at: datetime
-    form_data: Mapping[str, object]
-    rendering: Attachment
-    attachments: tuple[Attachment, ...]
-    signed_payload: bytes = field(repr=False)
-    signature: Signature | None
 
 
 class CoreBusiness(StrEnum):
@@ -149,11 +126,41 @@ class NoticeReceipt:
 
 @dataclass(frozen=True)
 class AuthorizationRequest:
-    """Where to send the resident's browser to log in, and the values to check on return."""
+    """Where to send the browser to log in, and the values to check on return.
+
+    Every field is a string, so the web app can keep the request in its signed session
+    cookie (:meth:`as_dict`, :meth:`from_dict`) and any process can complete the login:
+    the relying party keeps nothing in memory. ``code_verifier`` is the PKCE secret; it
+    never leaves the server except in the (signed, HTTP-only) cookie and the token request.
+    """
 
     url: str
     state: str
     nonce: str
+    code_verifier: str = field(repr=False)
+
+    def as_dict(self) -> dict[str, str]:
+        """The fields as a JSON-serialisable mapping."""
+        return {
+            "url": self.url,
+            "state": self.state,
+            "nonce": self.nonce,
+            "code_verifier": self.code_verifier,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, object]) -> AuthorizationRequest:
+        """The request stored by :meth:`as_dict`; ``ValueError`` when a field is missing."""
+        values = {key: data.get(key) for key in ("url", "state", "nonce", "code_verifier")}
+        missing = sorted(key for key, value in values.items() if not isinstance(value, str))
+        if missing:
+            raise ValueError(f"a stored login request lacks {', '.join(missing)}")
+        return cls(
+            url=str(values["url"]),
+            state=str(values["state"]),
+            nonce=str(values["nonce"]),
+            code_verifier=str(values["code_verifier"]),
+        )
 
 
 @dataclass(frozen=True)
@@ -174,6 +181,26 @@ class LoginIdentity:
     sex: Sex | None = None
     resident_number: str | None = None
     name_kana: str | None = None
+
+
+STAFF_ROLES = ("intake", "review", "approval", "admin")
+"""The roles a staff identity provider may grant (受付, 審査, 決裁, 管理)."""
+
+
+@dataclass(frozen=True)
+class StaffIdentity:
+    """A member of staff identified by the municipality's identity provider (OIDC).
+
+    ``subject`` is the provider's (pairwise) ``sub``; ``login_id`` its
+    ``preferred_username``; ``roles`` are among :data:`STAFF_ROLES` (unknown ones are
+    dropped); ``departments`` are department names as procedure definitions write them.
+    """
+
+    subject: str
+    login_id: str
+    name: str
+    roles: tuple[str, ...]
+    departments: tuple[str, ...]
 
 
 def check_notice_arguments(

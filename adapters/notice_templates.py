@@ -8,7 +8,8 @@ variables (:data:`TEMPLATE_VARIABLES`), so one mapping renders both languages:
 - ``reference_number``: the case's reference number (受付番号);
 - ``link``: where to look or what to do next (a URL or an instruction);
 - ``office_message``: the office's own words (correction, decision, intake error);
-- ``appointment`` and ``place``: when and where an interview takes place.
+- ``appointment`` and ``place``: when and where an interview takes place;
+- ``title``: the heading of an ``update`` (the office's own title for the news).
 
 A missing, blank or unknown variable raises :class:`adapters.errors.TemplateVariableError`
 when rendering: a notice must never go out with a silent gap. :func:`build_notice` renders
@@ -34,6 +35,7 @@ class NoticeKind(StrEnum):
     DECIDED = "decided"  # 決定のお知らせ
     INTAKE_ERROR = "intake_error"  # 受付エラー
     INTERVIEW_BOOKED = "interview_booked"  # 面談のご予約
+    UPDATE = "update"  # お知らせ: any other news about the case, in the office's words
 
 
 class Language(StrEnum):
@@ -59,6 +61,7 @@ TEMPLATE_VARIABLES: Mapping[NoticeKind, frozenset[str]] = {
     NoticeKind.DECIDED: frozenset((*_COMMON, "office_message")),
     NoticeKind.INTAKE_ERROR: frozenset((*_COMMON, "office_message")),
     NoticeKind.INTERVIEW_BOOKED: frozenset((*_COMMON, "appointment", "place")),
+    NoticeKind.UPDATE: frozenset((*_COMMON, "title", "office_message")),
 }
 """The variables each kind's templates take: all required, no others accepted."""
 
@@ -138,6 +141,20 @@ _TEMPLATES: Mapping[tuple[NoticeKind, Language], tuple[str, str]] = {
         "When: $appointment\n"
         "Where: $place\n\n"
         "To check or change the booking:\n$link" + _SIGNATURE_EN,
+    ),
+    (NoticeKind.UPDATE, Language.JA): (
+        "【お知らせ】$title（受付番号 $reference_number）",
+        "$procedure_name の申請（受付番号 $reference_number）について、"
+        "お知らせします。\n\n"
+        "■ $title\n$office_message\n\n"
+        "申請の状況は次の方法でご確認いただけます。\n$link" + _SIGNATURE_JA,
+    ),
+    (NoticeKind.UPDATE, Language.EN): (
+        "Notice: $title (reference $reference_number)",
+        "News about your application for $procedure_name"
+        " (reference $reference_number).\n\n"
+        "* $title\n$office_message\n\n"
+        "You can follow your application here:\n$link" + _SIGNATURE_EN,
     ),
 }
 

@@ -1,4 +1,5 @@
-"""Mynaportal ぴったりサービス intake over HTTP: :class:`HttpPittariIntake`.
+"""Mynaportal ぴったりサービス and OSS intake over HTTP: :class:`HttpPittariIntake`,
+:class:`HttpOssIntake` (the same pull API, each with its package format).
 
 Speaks the JSON API of ``docs/formats/pittari-http.md`` (served by the mock in
 :mod:`adapters.mock.pittari_http`) with :mod:`urllib`, and turns every failure into the
@@ -20,7 +21,8 @@ The client never retries: every call is idempotent, and the engine's intake job 
 outbox retry transient errors with their own backoff.
 
 Registered for the capability ``pittari_intake`` under the id ``http``; configuration:
-``pittari_url`` (the base URL, required) and ``pittari_timeout`` (seconds, default 5).
+``pittari_url`` (the base URL, required) and ``pittari_timeout`` (seconds, default 5);
+likewise ``oss_intake`` with ``oss_url`` and ``oss_timeout``.
 """
 
 from __future__ import annotations
@@ -32,10 +34,10 @@ import urllib.parse
 import urllib.request
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, Generic, Protocol, TypeVar
 
-from adapters.base import PittariIntake
-from adapters.capabilities import PITTARI_INTAKE
+from adapters.base import OssIntake, PittariIntake
+from adapters.capabilities import OSS_INTAKE, PITTARI_INTAKE
 from adapters.errors import (
     ApplicationStateError,
     IdempotencyConflictError,
@@ -47,10 +49,12 @@ from adapters.errors import (
     UnknownRecipientError,
 )
 from adapters.exchange import NoticeReceipt, PortalStatus, check_notice_arguments
+from adapters.oss_package import OssPackage, parse_oss_package
 from adapters.pittari_package import PittariPackage, parse_package
 from adapters.registry import default_registry
 
 CHANNEL = "pittari"
+OSS_CHANNEL = "oss"
 
 DEFAULT_TIMEOUT = 5.0
 """Seconds the client waits for a connection or for each read of a reply."""
@@ -68,31 +72,41 @@ class UrlOpener(Protocol):
         ...
 
 
-def _decode(raw: bytes, what: str) -> object:
+def _decode(raw: bytes, what: str, channel: str = CHANNEL) -> object:
     try:
         return json.loads(raw)
     except (ValueError, UnicodeDecodeError):
-        raise MalformedReplyError(f"{CHANNEL}: {what}: reply is not JSON: {raw[:60]!r}") from None
+        raise MalformedReplyError(f"{channel}: {what}: reply is not JSON: {raw[:60]!r}") from None
 
 
-def _field(reply: object, key: str, what: str) -> object:
+def _field(reply: object, key: str, what: str, channel: str = CHANNEL) -> object:
     if not isinstance(reply, dict) or key not in reply:
-        raise MalformedReplyError(f"{CHANNEL}: {what}: reply has no {key!r}: {reply!r:.80}")
+        raise MalformedReplyError(f"{channel}: {what}: reply has no {key!r}: {reply!r:.80}")
     return reply[key]
 
 
-class HttpPittariIntake:
-    """A :class:`adapters.base.PittariIntake` over the JSON API at ``base_url``.
+P = TypeVar("P", PittariPackage, OssPackage)
+
+
+class HttpPortalIntake(Generic[P]):
+    """The pull API of a portal (Pittari or OSS) over JSON at ``base_url``.
 
     ``timeout`` (seconds) bounds the connection and each read; ``opener`` replaces the
     default :func:`urllib.request.build_opener` (for tests and for proxies or TLS setup).
+    Subclasses name the portal (``channel``) and read its package format (``_parse``).
     """
+
+    channel = CHANNEL
+
+    def _parse(self, raw: bytes) -> P:
+        """The package in ``raw``, validated against the portal's format."""
+        raise NotImplementedError
 
     def __init__(
         self, base_url: str, *, timeout: float = DEFAULT_TIMEOUT, opener: UrlOpener | None = None
     ) -> None:
         if not base_url.startswith(("http://", "https://")):
-            raise ValueError(f"pittari_url must be an http(s) URL, not {base_url!r}")
+            raise ValueError(f"{self.channel}_url must be an http(s) URL, not {base_url!r}")
         if timeout <= 0:
             raise ValueError("timeout must be positive")
         self.base_url = base_url.rstrip("/")
@@ -103,20 +117,23 @@ class HttpPittariIntake:
         """Ids of applications to ``lg_code`` not yet acknowledged, oldest first."""
         query = urllib.parse.urlencode({"lg_code": lg_code, "limit": str(limit)})
         what = "list_new"
-        ids = _field(self._call("GET", f"/v1/applications?{query}", what), "application_ids", what)
+        reply = self._call("GET", f"/v1/applications?{query}", what)
+        ids = _field(reply, "application_ids", what, self.channel)
         if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
-            raise MalformedReplyError(f"{CHANNEL}: {what}: application_ids is not a string list")
+            raise MalformedReplyError(
+                f"{self.channel}: {what}: application_ids is not a string list"
+            )
         return tuple(ids)
 
-    def download(self, application_id: str) -> PittariPackage:
-        """The package of one application, validated with :func:`parse_package`."""
+    def download(self, application_id: str) -> P:
+        """The package of one application, validated against the portal's format."""
         what = f"download {application_id}"
         raw = self._send("GET", self._path(application_id), what, application_id=application_id)
-        _decode(raw, what)
-        package = parse_package(raw)
+        _decode(raw, what, self.channel)
+        package = self._parse(raw)
         if package.application_id != application_id:
             raise MalformedReplyError(
-                f"{CHANNEL}: {what}: the reply is the package of {package.application_id}"
+                f"{self.channel}: {what}: the reply is the package of {package.application_id}"
             )
         return package
 
@@ -126,8 +143,8 @@ class HttpPittariIntake:
         reply = self._call(
             "POST", self._path(application_id, "ack"), what, {}, application_id=application_id
         )
-        if _field(reply, "acknowledged", what) is not True:
-            raise MalformedReplyError(f"{CHANNEL}: {what}: the reply does not confirm it")
+        if _field(reply, "acknowledged", what, self.channel) is not True:
+            raise MalformedReplyError(f"{self.channel}: {what}: the reply does not confirm it")
 
     def post_status(
         self, application_id: str, status: PortalStatus, message: str | None = None
@@ -142,8 +159,8 @@ class HttpPittariIntake:
             {"status": status.value, "message": message},
             application_id=application_id,
         )
-        if _field(reply, "status", what) != status.value:
-            raise MalformedReplyError(f"{CHANNEL}: {what}: the reply names another status")
+        if _field(reply, "status", what, self.channel) != status.value:
+            raise MalformedReplyError(f"{self.channel}: {what}: the reply names another status")
 
     def send_notice(
         self,
@@ -172,16 +189,16 @@ class HttpPittariIntake:
             application_id=application_id,
             idempotency_key=idempotency_key,
         )
-        notice_id = _field(reply, "notice_id", what)
-        accepted_text = _field(reply, "accepted_at", what)
+        notice_id = _field(reply, "notice_id", what, self.channel)
+        accepted_text = _field(reply, "accepted_at", what, self.channel)
         if not isinstance(notice_id, str) or not isinstance(accepted_text, str):
-            raise MalformedReplyError(f"{CHANNEL}: {what}: notice_id and accepted_at are text")
+            raise MalformedReplyError(f"{self.channel}: {what}: notice_id and accepted_at are text")
         try:
             accepted_at = datetime.fromisoformat(accepted_text)
         except ValueError:
-            raise MalformedReplyError(f"{CHANNEL}: {what}: bad accepted_at") from None
+            raise MalformedReplyError(f"{self.channel}: {what}: bad accepted_at") from None
         if accepted_at.tzinfo is None:
-            raise MalformedReplyError(f"{CHANNEL}: {what}: accepted_at has no time zone")
+            raise MalformedReplyError(f"{self.channel}: {what}: accepted_at has no time zone")
         return NoticeReceipt(notice_id, accepted_at)
 
     @staticmethod
@@ -208,7 +225,7 @@ class HttpPittariIntake:
             application_id=application_id,
             idempotency_key=idempotency_key,
         )
-        return _decode(raw, what)
+        return _decode(raw, what, self.channel)
 
     def _send(
         self,
@@ -244,20 +261,20 @@ class HttpPittariIntake:
             raise self._refusal(error.code, raw, what, application_id, idempotency_key) from None
         except urllib.error.URLError as error:
             if isinstance(error.reason, TimeoutError):
-                raise PartnerTimeoutError(f"{CHANNEL}: {what}: no reply in time") from None
-            raise PartnerUnavailableError(f"{CHANNEL}: {what}: {error.reason}") from None
+                raise PartnerTimeoutError(f"{self.channel}: {what}: no reply in time") from None
+            raise PartnerUnavailableError(f"{self.channel}: {what}: {error.reason}") from None
         except TimeoutError:
-            raise PartnerTimeoutError(f"{CHANNEL}: {what}: no reply in time") from None
+            raise PartnerTimeoutError(f"{self.channel}: {what}: no reply in time") from None
         except http.client.HTTPException as error:
-            raise MalformedReplyError(f"{CHANNEL}: {what}: broken reply ({error!r})") from None
+            raise MalformedReplyError(f"{self.channel}: {what}: broken reply ({error!r})") from None
         except OSError as error:
-            raise PartnerUnavailableError(f"{CHANNEL}: {what}: {error}") from None
+            raise PartnerUnavailableError(f"{self.channel}: {what}: {error}") from None
         if not 200 <= status < 300:
             raise self._refusal(status, raw, what, application_id, idempotency_key)
         return raw
 
-    @staticmethod
     def _refusal(
+        self,
         status: int,
         raw: bytes,
         what: str,
@@ -272,7 +289,7 @@ class HttpPittariIntake:
         details: dict[str, object] = reply if isinstance(reply, dict) else {}
         code = str(details.get("error", ""))
         said = details.get("message", repr(raw[:80]))
-        message = f"{CHANNEL}: {what}: HTTP {status}: {said}"
+        message = f"{self.channel}: {what}: HTTP {status}: {said}"
         if status == 504:
             return PartnerTimeoutError(message)
         if status >= 500:
@@ -280,16 +297,34 @@ class HttpPittariIntake:
         if status == 404 and code == "unknown_recipient":
             return UnknownRecipientError(str(details.get("message", message)))
         if status == 404 and application_id is not None and code == "unknown_application":
-            return UnknownApplicationError(CHANNEL, application_id)
+            return UnknownApplicationError(self.channel, application_id)
         if status == 409 and code == "idempotency_conflict" and idempotency_key is not None:
             return IdempotencyConflictError(
-                CHANNEL, idempotency_key, str(details.get("notice_id", "?"))
+                self.channel, idempotency_key, str(details.get("notice_id", "?"))
             )
         if status == 409:
             return ApplicationStateError(str(details.get("message", message)))
         if status == 422:
             return ValueError(str(details.get("message", message)))
         return PartnerRefusalError(message)
+
+
+class HttpPittariIntake(HttpPortalIntake[PittariPackage]):
+    """A :class:`adapters.base.PittariIntake` over the JSON API at ``base_url``."""
+
+    channel = CHANNEL
+
+    def _parse(self, raw: bytes) -> PittariPackage:
+        return parse_package(raw)
+
+
+class HttpOssIntake(HttpPortalIntake[OssPackage]):
+    """A :class:`adapters.base.OssIntake` over the same JSON API (``oss-package/1``)."""
+
+    channel = OSS_CHANNEL
+
+    def _parse(self, raw: bytes) -> OssPackage:
+        return parse_oss_package(raw)
 
 
 @default_registry.register(PITTARI_INTAKE, "http")
@@ -300,3 +335,12 @@ def http_pittari_intake(config: Mapping[str, str]) -> PittariIntake:
         raise ValueError("pittari_intake 'http' needs pittari_url (the API's base URL)")
     timeout = float(config.get("pittari_timeout", str(DEFAULT_TIMEOUT)))
     return HttpPittariIntake(url, timeout=timeout)
+
+
+@default_registry.register(OSS_INTAKE, "http")
+def http_oss_intake(config: Mapping[str, str]) -> OssIntake:
+    """The OSS client configured by ``oss_url`` and ``oss_timeout`` (seconds)."""
+    url = config.get("oss_url")
+    if not url:
+        raise ValueError("oss_intake 'http' needs oss_url (the API's base URL)")
+    return HttpOssIntake(url, timeout=float(config.get("oss_timeout", str(DEFAULT_TIMEOUT))))

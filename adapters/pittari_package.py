@@ -69,13 +69,17 @@ Base64Text = Annotated[
 ]
 
 
-class _Part(BaseModel):
+LgCode = Annotated[str, Field(pattern=r"^[0-9]{6}$"), AfterValidator(_check_lg_code)]
+"""A local government code (6 digits, the last a check digit)."""
+
+
+class PackagePart(BaseModel):
     """Every part of a package is immutable and refuses unknown fields."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
-class Rendering(_Part):
+class Rendering(PackagePart):
     """The filled form as the resident saw it: a PDF, or HTML (UTF-8)."""
 
     content_type: Literal["application/pdf", "text/html"]
@@ -86,7 +90,7 @@ class Rendering(_Part):
         return base64.b64decode(self.content_base64)
 
 
-class PackageAttachment(_Part):
+class PackageAttachment(PackagePart):
     """A supporting document the resident attached, with its size and SHA-256."""
 
     name: str = Field(min_length=1, max_length=255, pattern=r"^[^/\\\x00-\x1f]+$")
@@ -109,7 +113,7 @@ class PackageAttachment(_Part):
         return base64.b64decode(self.content_base64)
 
 
-class PackageSignature(_Part):
+class PackageSignature(PackagePart):
     """The applicant's signature over ``canonical_bytes(form_data)``, with its certificate."""
 
     algorithm: Literal["ecdsa-with-SHA256", "sha256WithRSAEncryption"]
@@ -121,7 +125,35 @@ class PackageSignature(_Part):
         return Signature(value=base64.b64decode(self.value), certificate_pem=self.certificate_pem)
 
 
-class PittariPackage(_Part):
+def check_signer(signature: PackageSignature, signer_serial: str) -> None:
+    """What a schema cannot say about a package's signature part: the PEM is a
+    certificate whose serial is ``signer_serial`` and whose key fits the algorithm
+    (``ValueError`` otherwise). Shared by every package format."""
+    try:
+        certificate = x509.load_pem_x509_certificate(signature.certificate_pem.encode("ascii"))
+    except (ValueError, UnicodeEncodeError):
+        raise ValueError("signature.certificate_pem is not a PEM certificate") from None
+    if str(certificate.serial_number) != signer_serial:
+        raise ValueError(
+            f"signer_serial {signer_serial} is not the certificate's serial"
+            f" ({certificate.serial_number})"
+        )
+    key = certificate.public_key()
+    if not isinstance(key, ec.EllipticCurvePublicKey | rsa.RSAPublicKey):
+        raise ValueError("the certificate's key is neither RSA nor EC")
+    expected = ECDSA_SHA256 if isinstance(key, ec.EllipticCurvePublicKey) else RSA_SHA256
+    if signature.algorithm != expected:
+        raise ValueError(
+            f"signature.algorithm is {signature.algorithm} but the key needs {expected}"
+        )
+
+
+def package_problems(error: ValidationError) -> list[str]:
+    """Every problem of a failed validation as ``field.path: what is wrong``."""
+    return [_problem(dict(detail)) for detail in error.errors(include_url=False)]
+
+
+class PittariPackage(PackagePart):
     """One application filed on Mynaportal ぴったりサービス (format ``pittari-package/1``)."""
 
     model_config = ConfigDict(title="Pittari application package (pittari-package/1)")
@@ -129,7 +161,7 @@ class PittariPackage(_Part):
     format: Literal["pittari-package/1"]
     application_id: str = Field(pattern=r"^PT[0-9]{16}$")
     procedure_code: str = Field(pattern=r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$", max_length=64)
-    lg_code: Annotated[str, Field(pattern=r"^[0-9]{6}$"), AfterValidator(_check_lg_code)]
+    lg_code: LgCode
     submitted_at: AwareDatetime
     form_data: dict[str, JsonValue]
     rendering: Rendering
@@ -139,25 +171,7 @@ class PittariPackage(_Part):
 
     @model_validator(mode="after")
     def _certificate_matches(self) -> PittariPackage:
-        try:
-            certificate = x509.load_pem_x509_certificate(
-                self.signature.certificate_pem.encode("ascii")
-            )
-        except (ValueError, UnicodeEncodeError):
-            raise ValueError("signature.certificate_pem is not a PEM certificate") from None
-        if str(certificate.serial_number) != self.signer_serial:
-            raise ValueError(
-                f"signer_serial {self.signer_serial} is not the certificate's serial"
-                f" ({certificate.serial_number})"
-            )
-        key = certificate.public_key()
-        if not isinstance(key, ec.EllipticCurvePublicKey | rsa.RSAPublicKey):
-            raise ValueError("the certificate's key is neither RSA nor EC")
-        expected = ECDSA_SHA256 if isinstance(key, ec.EllipticCurvePublicKey) else RSA_SHA256
-        if self.signature.algorithm != expected:
-            raise ValueError(
-                f"signature.algorithm is {self.signature.algorithm} but the key needs {expected}"
-            )
+        check_signer(self.signature, self.signer_serial)
         return self
 
     @property
@@ -193,8 +207,7 @@ def parse_package(data: bytes | str | Mapping[str, object]) -> PittariPackage:
             return PittariPackage.model_validate(data)
         return PittariPackage.model_validate_json(data)
     except ValidationError as error:
-        problems = [_problem(dict(detail)) for detail in error.errors(include_url=False)]
-        raise PackageFormatError(PACKAGE_FORMAT, problems) from None
+        raise PackageFormatError(PACKAGE_FORMAT, package_problems(error)) from None
 
 
 def package_json_schema() -> dict[str, object]:

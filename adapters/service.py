@@ -26,20 +26,24 @@ from adapters.base import (
     CoreSystem,
     JpkiVerifier,
     Notifier,
+    OssIntake,
     PittariIntake,
     PublicFundsAccounts,
     ResidentLogin,
     ResidentRegistry,
+    StaffLogin,
 )
 from adapters.capabilities import (
     CORE_BUSINESS_KEY,
     CORE_SYSTEM,
     JPKI_VERIFIER,
     NOTIFIER,
+    OSS_INTAKE,
     PITTARI_INTAKE,
     PUBLIC_FUNDS_ACCOUNTS,
     RESIDENT_LOGIN,
     RESIDENT_REGISTRY,
+    STAFF_LOGIN,
 )
 from adapters.errors import UnknownImplementationError
 from adapters.registry import Registry, default_registry
@@ -47,7 +51,13 @@ from adapters.registry import Registry, default_registry
 
 def load_builtin_implementations() -> Registry:
     """Import the built-in implementations so they register; returns the default registry."""
-    for module in ("adapters.mock", "adapters.notifiers", "adapters.pittari_http"):
+    for module in (
+        "adapters.mock",
+        "adapters.notifiers",
+        "adapters.oidc_login",
+        "adapters.partners_http",
+        "adapters.pittari_http",
+    ):
         importlib.import_module(module)  # imported for its registrations
 
     return default_registry
@@ -77,9 +87,19 @@ def pittari_intake(config: Mapping[str, str], registry: Registry | None = None) 
     return (registry or load_builtin_implementations()).configured(PITTARI_INTAKE, config)
 
 
+def oss_intake(config: Mapping[str, str], registry: Registry | None = None) -> OssIntake:
+    """The OSS (vehicle procedures) intake named by ``config["oss_intake"]``."""
+    return (registry or load_builtin_implementations()).configured(OSS_INTAKE, config)
+
+
 def resident_login(config: Mapping[str, str], registry: Registry | None = None) -> ResidentLogin:
     """The resident login (デジタル認証アプリ) named by ``config["resident_login"]``."""
     return (registry or load_builtin_implementations()).configured(RESIDENT_LOGIN, config)
+
+
+def staff_login(config: Mapping[str, str], registry: Registry | None = None) -> StaffLogin:
+    """The staff login (the municipality's identity provider) named by ``config["staff_login"]``."""
+    return (registry or load_builtin_implementations()).configured(STAFF_LOGIN, config)
 
 
 def core_system(

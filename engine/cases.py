@@ -466,7 +466,7 @@ def fire(
 
 
 # Channels whose applicants follow their case in a national portal (Mynaportal).
-PORTAL_CHANNELS = frozenset({"pittari"})
+PORTAL_CHANNELS = frozenset({"pittari", "oss"})
 
 
 def _portal_row(

@@ -40,7 +40,10 @@ DEFAULT_ADAPTERS = {
     "jpki_verifier": "mock",
     "public_funds_accounts": "mock",
     "pittari_intake": "mock",
+    "oss_intake": "mock",
     "core_system": "mock",
+    "resident_login": "mock",
+    "staff_login": "mock",
 }
 
 

@@ -356,3 +356,6 @@ def document_handler(rt: Runtime) -> Callable[[Session, OutboxMessage], None]:
         store_document(rt, session, case, proc, spec, msg.event_seq or case.version)
 
     return deliver
+
+
+import engine.kosodate.documents  # noqa: E402, F401 - registers the childcare document contexts

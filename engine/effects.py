@@ -18,8 +18,9 @@ class NotifyParams(BaseModel):
 
 @effects.register("notify_resident", NotifyParams)
 def notify_resident(ctx: TransitionContext, params: NotifyParams) -> list[OutboxDraft]:
-    """A notice (お知らせ) to the applicant, shown in "my applications", and for a case
-    filed on Mynaportal also put in the resident's Mynaportal inbox.
+    """A notice (お知らせ) to the applicant, shown in "my applications"; for a case filed
+    on Mynaportal or OSS also put in the resident's inbox there, and emailed when the
+    application gives an email address.
 
     ``{reference}`` and ``{procedure}`` in the texts are replaced by the case's reference
     number and the procedure's name.
@@ -38,12 +39,34 @@ def notify_resident(ctx: TransitionContext, params: NotifyParams) -> list[Outbox
             },
         )
     ]
-    if ctx.case.channel == "pittari":
-        # Filed on Mynaportal: the notice also goes to the resident's Mynaportal inbox.
+    email = applicant_email(ctx)
+    if email is not None:
+        # The resident gave an email address: the notice goes there too, through the
+        # outbox (kind ``email_notice``), rendered with the notice kind's template.
         payload = drafts[0].payload
         drafts.append(
             OutboxDraft(
-                "mynaportal_notice",
+                "email_notice",
+                {
+                    "to": email,
+                    "kind": email_notice_kind(ctx),
+                    "resident_number": ctx.case.applicant_id,
+                    "reference": ctx.case.reference,
+                    "procedure_ja": ctx.procedure.name.ja,
+                    "procedure_en": ctx.procedure.name.get("en"),
+                    "title_ja": payload["title_ja"],
+                    "title_en": payload["title_en"],
+                    "body_ja": payload["body_ja"],
+                    "body_en": payload["body_en"],
+                },
+            )
+        )
+    if ctx.case.channel in _PORTAL_NOTICE_KINDS:
+        # Filed on a portal: the notice also goes to the resident's inbox there.
+        payload = drafts[0].payload
+        drafts.append(
+            OutboxDraft(
+                _PORTAL_NOTICE_KINDS[ctx.case.channel],
                 {
                     "application_id": ctx.case.idempotency_key,
                     "title": payload["title_ja"],
@@ -52,6 +75,42 @@ def notify_resident(ctx: TransitionContext, params: NotifyParams) -> list[Outbox
             )
         )
     return drafts
+
+
+_PORTAL_NOTICE_KINDS = {"pittari": "mynaportal_notice", "oss": "oss_notice"}
+"""The outbox kind putting a notice in the inbox of the portal a case was filed on."""
+
+_EMAIL_KINDS = {
+    "correction_requested": "correction_requested",
+    "intake_error": "intake_error",
+    "done": "decided",
+}
+"""The email template (``adapters.notice_templates.NoticeKind``) for the status the
+transition leads to; other notices use the general ``update`` template."""
+
+
+def email_notice_kind(ctx: TransitionContext) -> str:
+    """The email template kind of a notice sent on the transition to ``ctx.dest``."""
+    if not ctx.dest:
+        return "update"
+    return _EMAIL_KINDS.get(ctx.procedure.portal_status(ctx.dest), "update")
+
+
+def applicant_email(ctx: TransitionContext) -> str | None:
+    """The email address the applicant gave in the application, if any.
+
+    The first filled field of type ``email`` outside repeating groups, so a definition
+    offers email notices simply by asking for an address.
+    """
+    for path, spec in ctx.procedure.form.iter_fields():
+        if spec.type != "email" or "[]" in path:
+            continue
+        value: Any = ctx.case.data
+        for part in path.split("."):
+            value = value.get(part) if isinstance(value, dict) else None
+        if isinstance(value, str) and "@" in value.strip():
+            return value.strip()
+    return None
 
 
 def _fill(text: str, values: dict[str, str]) -> str:

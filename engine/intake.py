@@ -1,20 +1,25 @@
-"""The intake job: pull applications from Mynaportal Pittari and file them as cases.
+"""The intake job: pull applications from Mynaportal Pittari and OSS and file them as cases.
+
+Both portals are pulled the same way (:class:`adapters.base.IntakeChannel`); one
+:class:`IntakeJob` serves one portal, and :func:`build_intake_job` runs both. OSS
+delivers each organisation its own copy of a vehicle filing, so a police deployment and a
+prefecture deployment (``MADOGUCHI_ORG_CODE``) each file their copy as their own case.
 
 Flow per run (``madoguchi intake run [--once]``, or the worker's periodic pass):
 
-1. list the applications not yet acknowledged;
+1. list the applications to this organisation not yet acknowledged;
 2. download each package (a failure leaves it listed: the next run tries again);
 3. verify the signature over ``canonical_bytes(form_data)`` and that the signer is the
    resident the certificate serial is linked to in the resident registry;
-4. file a case with the Pittari application id as the idempotency key (a package fetched
-   twice never makes two cases); a package whose signature, applicant or data is wrong
-   still becomes a case, moved at once to the workflow's ``intake_error`` state with the
-   reason (受付エラー, posted back to Pittari), never silently dropped;
+4. file a case with the portal's application id as the idempotency key (a package
+   fetched twice never makes two cases); a package whose signature, applicant or data is
+   wrong still becomes a case, moved at once to the workflow's ``intake_error`` state with
+   the reason (受付エラー, posted back to the portal), never silently dropped;
 5. acknowledge it (only after the case is committed).
 
-State changes of Pittari cases post their Mynaportal status (処理中, 要訂正, 受付エラー, 完了)
-back through the outbox (kind ``portal_status``), so a Pittari outage delays the status
-but never loses it.
+State changes of portal cases post their status (処理中, 要訂正, 受付エラー, 完了) back to the
+portal the case came from through the outbox (kind ``portal_status``), so a portal outage
+delays the status but never loses it.
 """
 
 from __future__ import annotations
@@ -23,27 +28,48 @@ import datetime as dt
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from sqlmodel import Session
 
-from adapters.base import JpkiVerifier, PittariIntake, ResidentRegistry
+from adapters.base import (
+    IntakeChannel,
+    JpkiVerifier,
+    Notifier,
+    OssIntake,
+    PittariIntake,
+    ResidentRegistry,
+)
 from adapters.errors import PartnerError, PartnerRefusalError
-from adapters.exchange import PortalStatus
+from adapters.exchange import Notice, NoticeChannel, PortalStatus
+from adapters.notice_templates import TEMPLATE_VARIABLES, Language, NoticeKind, render
+from adapters.oss_package import OssPackage
 from adapters.pittari_package import PittariPackage
 from adapters.signatures import canonical_bytes
 from engine.actors import Actor
 from engine.cases import fire, submit
 from engine.errors import EngineError
-from engine.models import OutboxMessage
+from engine.models import Case, OutboxMessage
 from engine.outbox import PermanentFailure
 from engine.runtime import Runtime
 from forms import FieldError
 
 log = logging.getLogger(__name__)
 CHANNEL = "pittari"
+OSS_CHANNEL = "oss"
 INTAKE_ACTOR = Actor.system("pittari-intake")
+OSS_INTAKE_ACTOR = Actor.system("oss-intake")
 REJECT_INTAKE = "reject_intake"
+
+Package = PittariPackage | OssPackage
+
+
+class PortalIntake(IntakeChannel, Protocol):
+    """A portal the job pulls from: the pull API and a download of its package format."""
+
+    def download(self, application_id: str) -> Package:
+        """The package of one application."""
+        ...
 
 
 @dataclass
@@ -58,22 +84,42 @@ class IntakeStats:
     failures: int = 0
     reasons: list[str] = field(default_factory=list)
 
+    def __add__(self, other: IntakeStats) -> IntakeStats:
+        return IntakeStats(
+            self.listed + other.listed,
+            self.created + other.created,
+            self.replayed + other.replayed,
+            self.intake_errors + other.intake_errors,
+            self.acknowledged + other.acknowledged,
+            self.failures + other.failures,
+            self.reasons + other.reasons,
+        )
+
 
 @dataclass
 class IntakeJob:
-    """Pulls Pittari applications into cases for this deployment's organisation."""
+    """Pulls one portal's applications into cases for this deployment's organisation.
+
+    ``channel`` is the case channel (``pittari`` or ``oss``) and names the portal in logs.
+    """
 
     rt: Runtime
-    pittari: PittariIntake
+    portal: PortalIntake
     verifier: JpkiVerifier
     registry: ResidentRegistry
     batch: int = 100
+    channel: str = CHANNEL
+
+    @property
+    def actor(self) -> Actor:
+        """Who files the cases (a system actor per portal)."""
+        return OSS_INTAKE_ACTOR if self.channel == OSS_CHANNEL else INTAKE_ACTOR
 
     def run_once(self, now: dt.datetime | None = None) -> IntakeStats:
         """One pass over the applications waiting now."""
         stats = IntakeStats()
         try:
-            waiting = self.pittari.list_new(self.rt.settings.org_code, self.batch)
+            waiting = self.portal.list_new(self.rt.settings.org_code, self.batch)
         except PartnerError as exc:
             stats.failures += 1
             stats.reasons.append(f"list: {type(exc).__name__}")
@@ -85,7 +131,7 @@ class IntakeJob:
 
     def _one(self, application_id: str, stats: IntakeStats, now: dt.datetime | None) -> None:
         try:
-            package = self.pittari.download(application_id)
+            package = self.portal.download(application_id)
         except PartnerError as exc:
             stats.failures += 1
             stats.reasons.append(f"{application_id}: download: {type(exc).__name__}")
@@ -109,7 +155,7 @@ class IntakeJob:
         else:
             stats.intake_errors += 1
         try:
-            self.pittari.acknowledge(application_id)
+            self.portal.acknowledge(application_id)
             stats.acknowledged += 1
         except PartnerError as exc:
             # The case is committed; the package stays listed and the next run replays it
@@ -117,7 +163,7 @@ class IntakeJob:
             stats.failures += 1
             stats.reasons.append(f"{application_id}: acknowledge: {type(exc).__name__}")
 
-    def _problem(self, package: PittariPackage) -> tuple[str | None, str | None]:
+    def _problem(self, package: Package) -> tuple[str | None, str | None]:
         """(applicant resident number, reason it cannot be accepted or None)."""
         serial = int(package.signer_serial)
         resident = self.registry.by_certificate_serial(serial)
@@ -138,7 +184,7 @@ class IntakeJob:
             return applicant, "申請者の個人番号が、署名した方の個人番号と一致しません"
         return applicant, None
 
-    def _signer_is_applicant(self, package: PittariPackage, my_number: str) -> bool:
+    def _signer_is_applicant(self, package: Package, my_number: str) -> bool:
         """The applicant's own My Number in the form (the field prefilled from
         ``registry.resident.my_number``) is the signer's."""
         try:
@@ -154,7 +200,7 @@ class IntakeJob:
                     return False
         return True
 
-    def _file(self, package: PittariPackage, now: dt.datetime | None) -> bool | None:
+    def _file(self, package: Package, now: dt.datetime | None) -> bool | None:
         """File the package: True a new case, False a new case in intake error, None a
         case that already existed (a replay)."""
         applicant, problem = self._problem(package)
@@ -167,9 +213,9 @@ class IntakeJob:
                     s,
                     package.procedure_code,
                     data,
-                    actor=INTAKE_ACTOR,
+                    actor=self.actor,
                     applicant_id=applicant_id,
-                    channel=CHANNEL,
+                    channel=self.channel,
                     idempotency_key=package.application_id,
                     now=now,
                     accept_invalid=True,
@@ -177,7 +223,7 @@ class IntakeJob:
             except EngineError as exc:
                 # Not even an invalid case can be made (unknown or retired procedure): tell
                 # the resident through the portal and keep the reason in the log for staff.
-                log.warning("pittari %s refused: %s", package.application_id, exc.code)
+                log.warning("%s %s refused: %s", self.channel, package.application_id, exc.code)
                 s.rollback()
                 self._post_now(package.application_id, PortalStatus.INTAKE_ERROR, exc.ja)
                 return False
@@ -193,7 +239,7 @@ class IntakeJob:
                     s,
                     res.case.id,
                     REJECT_INTAKE,
-                    INTAKE_ACTOR,
+                    self.actor,
                     comment="。".join(reasons),
                     now=now,
                 )
@@ -202,10 +248,10 @@ class IntakeJob:
 
     def _post_now(self, application_id: str, status: PortalStatus, message: str) -> None:
         try:
-            self.pittari.acknowledge(application_id)
-            self.pittari.post_status(application_id, status, message)
+            self.portal.acknowledge(application_id)
+            self.portal.post_status(application_id, status, message)
         except PartnerError:
-            log.warning("pittari %s: status not posted yet", application_id)
+            log.warning("%s %s: status not posted yet", self.channel, application_id)
 
 
 def _errors_ja(errors: Sequence[FieldError]) -> str:
@@ -214,29 +260,37 @@ def _errors_ja(errors: Sequence[FieldError]) -> str:
     return f"入力内容に誤りがあります: {shown}{more}"
 
 
-def portal_status_handler(pittari: PittariIntake) -> Callable[[Session, OutboxMessage], None]:
-    """The outbox handler posting a Pittari case's Mynaportal status (kind ``portal_status``).
+def portal_status_handler(
+    pittari: PittariIntake, oss: OssIntake | None = None
+) -> Callable[[Session, OutboxMessage], None]:
+    """The outbox handler posting a portal case's status (kind ``portal_status``) to the
+    portal the case came from: OSS for ``oss`` cases (when ``oss`` is given), else Pittari.
 
     Posting the same status twice records nothing new at the portal, so a redelivery
     after a lost reply is harmless.
     """
 
-    def deliver(_session: Session, msg: OutboxMessage) -> None:
+    def deliver(session: Session, msg: OutboxMessage) -> None:
         p = msg.payload
-        pittari.post_status(p["application_id"], PortalStatus(p["status"]), p.get("message"))
+        case = session.get(Case, msg.case_id) if msg.case_id else None
+        portal: IntakeChannel = pittari
+        if oss is not None and case is not None and case.channel == OSS_CHANNEL:
+            portal = oss
+        portal.post_status(p["application_id"], PortalStatus(p["status"]), p.get("message"))
 
     return deliver
 
 
-def mynaportal_notice_handler(
-    pittari: PittariIntake,
+def portal_notice_handler(
+    portal: PittariIntake | OssIntake,
 ) -> Callable[[Session, OutboxMessage], None]:
-    """The outbox handler putting a notice in the Mynaportal inbox of a Pittari case's
-    applicant (kind ``mynaportal_notice``), once: the portal keys it by the row's key."""
+    """The outbox handler putting a notice in the portal inbox of a portal case's
+    applicant (kinds ``mynaportal_notice`` and ``oss_notice``), once: the portal keys it
+    by the row's key."""
 
     def deliver(_session: Session, msg: OutboxMessage) -> None:
         p = msg.payload
-        pittari.send_notice(
+        portal.send_notice(
             title=p["title"],
             body=p["body"],
             idempotency_key=msg.idempotency_key,
@@ -244,6 +298,65 @@ def mynaportal_notice_handler(
         )
 
     return deliver
+
+
+mynaportal_notice_handler = portal_notice_handler
+"""The Mynaportal inbox notice handler (kind ``mynaportal_notice``)."""
+
+
+def email_notice_handler(
+    notifier: Notifier | None, public_url: str
+) -> Callable[[Session, OutboxMessage], None]:
+    """The outbox handler emailing a notice (kind ``email_notice``), once per row.
+
+    The notice is rendered with its kind's template (Japanese first, English after it)
+    and sent under the row's key, so a retry after a failed or unclear attempt never
+    sends a second message. ``notifier`` is None when no mail server is configured: the
+    row then fails at once, visible to staff, rather than waiting for one.
+    """
+
+    def deliver(_session: Session, msg: OutboxMessage) -> None:
+        if notifier is None:
+            raise PermanentFailure(
+                "メールサーバーが設定されていないため送信できません"
+                "（MADOGUCHI_ADAPTERS に smtp_host と smtp_sender を設定してください）"
+                " / email is not configured: set smtp_host and smtp_sender"
+            )
+        p = msg.payload
+        kind = NoticeKind(p["kind"])
+        link = f"{public_url}/"
+        ja = render(kind, Language.JA, _notice_values(kind, link, p, "ja"))
+        en = render(kind, Language.EN, _notice_values(kind, link, p, "en"))
+        notice = Notice(
+            recipient_resident_number=p["resident_number"],
+            channel=NoticeChannel.EMAIL,
+            subject_ja=ja.subject,
+            body_ja=ja.body,
+            idempotency_key=msg.idempotency_key,
+            subject_en=en.subject,
+            body_en=en.body,
+            recipient_email=p["to"],
+        )
+        try:
+            notifier.send(notice)
+        except PartnerRefusalError as exc:
+            raise PermanentFailure(f"the mail server refused the notice: {exc}") from exc
+
+    return deliver
+
+
+def _notice_values(
+    kind: NoticeKind, link: str, p: Mapping[str, Any], language: str
+) -> dict[str, str]:
+    """The template values of one language, from the ``email_notice`` payload."""
+    filled = {
+        "reference_number": p["reference"],
+        "link": link,
+        "procedure_name": p[f"procedure_{language}"] or p["procedure_ja"],
+        "title": p[f"title_{language}"] or p["title_ja"],
+        "office_message": p[f"body_{language}"] or p["body_ja"],
+    }
+    return {name: filled[name] for name in TEMPLATE_VARIABLES[kind]}
 
 
 def core_system_handler(config: Mapping[str, str]) -> Callable[[Session, OutboxMessage], None]:
@@ -269,17 +382,33 @@ def core_system_handler(config: Mapping[str, str]) -> Callable[[Session, OutboxM
     return deliver
 
 
-def build_intake_job(rt: Runtime) -> IntakeJob:
-    """The intake job over the partner implementations the settings choose."""
+@dataclass
+class IntakeJobs:
+    """Every portal's intake job, run one after the other."""
+
+    jobs: tuple[IntakeJob, ...]
+
+    def run_once(self, now: dt.datetime | None = None) -> IntakeStats:
+        """One pass over each portal; the figures added up."""
+        total = IntakeStats()
+        for job in self.jobs:
+            total = total + job.run_once(now)
+        return total
+
+
+def build_intake_job(rt: Runtime) -> IntakeJobs:
+    """The intake jobs over the partner implementations the settings choose: Pittari, and
+    OSS when ``oss_intake`` names an implementation."""
     from adapters import service
 
     config = rt.adapter_config
-    return IntakeJob(
-        rt,
-        pittari=service.pittari_intake(config),
-        verifier=service.jpki_verifier(config),
-        registry=service.resident_registry(config),
-    )
+    verifier = service.jpki_verifier(config)
+    registry = service.resident_registry(config)
+    jobs = [IntakeJob(rt, service.pittari_intake(config), verifier, registry)]
+    if config.get("oss_intake"):
+        oss = service.oss_intake(config)
+        jobs.append(IntakeJob(rt, oss, verifier, registry, channel=OSS_CHANNEL))
+    return IntakeJobs(tuple(jobs))
 
 
 def worker_handlers(rt: Runtime) -> dict[str, Callable[[Session, OutboxMessage], None]]:
@@ -290,10 +419,16 @@ def worker_handlers(rt: Runtime) -> dict[str, Callable[[Session, OutboxMessage],
 
     config = rt.adapter_config
     pittari = service.pittari_intake(config)
-    return {
+    oss = service.oss_intake(config) if config.get("oss_intake") else None
+    email = service.notifier({**config, "notifier": "email"}) if config.get("smtp_host") else None
+    kinds = {
         **handlers(),
-        "portal_status": portal_status_handler(pittari),
-        "mynaportal_notice": mynaportal_notice_handler(pittari),
+        "portal_status": portal_status_handler(pittari, oss),
+        "mynaportal_notice": portal_notice_handler(pittari),
+        "email_notice": email_notice_handler(email, rt.settings.public_url),
         "core_system": core_system_handler(config),
         "document": document_handler(rt),
     }
+    if oss is not None:
+        kinds["oss_notice"] = portal_notice_handler(oss)
+    return kinds

@@ -168,3 +168,8 @@ class Notice(SQLModel, table=True):
     outbox_key: str = Field(max_length=200, unique=True, description="delivers at most once")
     created_at: dt.datetime = Field(default_factory=utcnow)
     read_at: dt.datetime | None = None
+
+
+from engine import access_log, notes, visits, worklist_indexes  # noqa: E402,F401 - staff tables
+from engine import childcare_models as _childcare  # noqa: E402,F401  # childcare tables (issue 8)
+from engine import drafts as _drafts  # noqa: E402,F401  # registers the drafts table (issue 5)

@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 
 import engine.effects
 import engine.guards
+import engine.kosodate  # registers the childcare guards and effects
 from engine.config import Settings
 from engine.definitions.errors import DefinitionErrors
 from engine.definitions.loader import Catalog, load_catalog, procedure_from_json

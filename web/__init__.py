@@ -59,13 +59,21 @@ def create_app(
 
     @app.get("/")
     def home() -> str:
-        return render_template("home.html", procedures=list(rt.catalog), today=dt.date.today())
+        from web.citizen.browse import home_page
+
+        return home_page()
 
     @app.get("/healthz")
     def healthz() -> dict[str, Any]:
         return {"status": "ok", "procedures": len(rt.catalog.procedures)}
 
     _register_blueprints(app, csrf)
+    from web.citizen.login import mount_mock_provider
+
+    mount_mock_provider(app, rt)
+    from web.staff.auth import mount_mock_staff_provider
+
+    mount_mock_staff_provider(app, rt)
     _register_page_support(app, settings)
 
     if settings.worker and not app.config.get("TESTING"):
@@ -84,12 +92,13 @@ def create_app(
 
 
 def _register_blueprints(app: Flask, csrf: CSRFProtect) -> None:
-    from web import api, citizen, counter, i18n, staff
+    from web import api, citizen, counter, i18n, kosodate, staff
 
     app.register_blueprint(i18n.bp)
     app.register_blueprint(citizen.bp)
     app.register_blueprint(staff.bp)
     app.register_blueprint(counter.bp)
+    app.register_blueprint(kosodate.bp)
     # The API authenticates every call with a bearer token, never a cookie: no CSRF.
     csrf.exempt(api.bp)
     app.register_blueprint(api.bp)

@@ -25,7 +25,7 @@ from engine.definitions.models import PROCEDURE_ID, DefinitionFile, ShapeFile
 from engine.intake import build_intake_job, worker_handlers
 from engine.machine import mermaid
 from engine.migrate import upgrade
-from engine.runtime import build_runtime, load_procedures
+from engine.runtime import adapter_config, build_runtime, load_procedures
 from forms import json_schema, validate_payload
 
 
@@ -142,6 +142,30 @@ def procedures_diagram(procedure_id: str, current: str | None) -> None:
             f"'{procedure_id}' has no state '{current}'{did_you_mean(current, states)}"
         )
     click.echo(mermaid(proc, current))
+
+
+@procedures.command("docs")
+@click.option("--out", "out_dir", default="docs/procedures", show_default=True, help="folder")
+@click.option("--check", is_flag=True, help="fail when a page is missing or out of date")
+def procedures_docs(out_dir: str, check: bool) -> None:
+    """Write docs/procedures/<id>.md for every procedure (--check: only verify them)."""
+    from pathlib import Path
+
+    from engine.procedure_docs import stale_docs, write_docs
+
+    cat = _catalog(_settings())
+    if check:
+        problems = stale_docs(cat, Path(out_dir))
+        for problem in problems:
+            click.echo(problem, err=True)
+        if problems:
+            raise click.ClickException(
+                f"{len(problems)} page(s) out of date: run madoguchi procedures docs"
+            )
+        click.echo(f"ok: {len(cat.procedures)} pages up to date")
+        return
+    written = write_docs(cat, Path(out_dir))
+    click.echo(f"wrote {len(written)} page(s) to {out_dir}")
 
 
 @procedures.command("schema")
@@ -313,14 +337,14 @@ def worker(once: bool, interval: float) -> None:
 
 @main.group("intake")
 def intake_group() -> None:
-    """Applications pulled from Mynaportal Pittari."""
+    """Applications pulled from Mynaportal Pittari and OSS."""
 
 
 @intake_group.command("run")
 @click.option("--once", is_flag=True, help="one pass, then exit")
 @click.option("--every", default=30.0, show_default=True, help="seconds between passes")
 def intake_run(once: bool, every: float) -> None:
-    """Pull new Pittari applications, verify them and file them as cases."""
+    """Pull new Pittari and OSS applications, verify them and file them as cases."""
     settings = _settings()
     with _database(settings) as eng:
         job = build_intake_job(build_runtime(settings, eng))
@@ -354,23 +378,32 @@ def pittari_group() -> None:
 )
 @click.option("--count", default=1, show_default=True, help="how many filings")
 def pittari_submit(procedure_id: str, persona_key: str, count: int) -> None:
-    """File applications on the mock Mynaportal as a resident would (signed with the card),
-    then pull them into cases with the intake job.
+    """File applications on the mock Mynaportal as a resident would (signed with the card).
 
-    The mock lives in this process, so the intake runs here too, into the configured
-    database; a running web process pulls only what its own mock received.
+    With the in-process mock (pittari_intake=mock) the intake job then pulls them into
+    cases here. With pittari_intake=http the filings go to the HTTP mock at pittari_url
+    (madoguchi mock-services), where any worker process pulls them.
     """
-    from adapters.mock.pittari_filing import file_application
-    from adapters.mock.world import shared_world
+    from adapters.errors import PartnerError
+    from adapters.mock.pittari_filing import file_application, sign_filing, submit_over_http
+    from adapters.mock.world import world_from_config
     from web.demo import person_data
 
     settings = _settings()
-    world = shared_world()
+    config = adapter_config(settings)
+    world = world_from_config(config)
     try:
         persona = world.population.persona(persona_key)
     except KeyError:
         keys = ", ".join(p.key for p in world.population.personas)
         raise click.ClickException(f"unknown persona '{persona_key}'; known: {keys}") from None
+    over_http = config.get("pittari_intake") == "http"
+    url = config.get("pittari_url", "")
+    if over_http and not url:
+        raise click.ClickException(
+            "pittari_intake=http needs pittari_url in MADOGUCHI_ADAPTERS"
+            " (e.g. pittari_url=http://127.0.0.1:5001/pittari)"
+        )
     with _database(settings) as eng:
         rt = build_runtime(settings, eng)
         try:
@@ -378,9 +411,22 @@ def pittari_submit(procedure_id: str, persona_key: str, count: int) -> None:
         except KeyError as exc:
             raise click.ClickException(str(exc.args[0])) from None
         who = world.population.resident(persona.resident_number)
+        data = person_data(procedure_id, who)
         for _ in range(count):
-            app_id = file_application(world, procedure_id, persona, person_data(procedure_id, who))
+            if over_http:
+                filing = sign_filing(
+                    world, procedure_id, persona, data, lg_code=rt.settings.org_code
+                )
+                try:
+                    app_id = submit_over_http(url, filing)
+                except (PartnerError, ValueError) as exc:
+                    raise click.ClickException(f"filing on {url} failed: {exc}") from None
+            else:
+                app_id = file_application(world, procedure_id, persona, data)
             click.echo(f"filed {app_id} ({procedure_id}, {who.name.full})")
+        if over_http:
+            click.echo(f"filed on {url}: a worker (madoguchi worker / intake run) pulls them")
+            return
         s = build_intake_job(rt).run_once()
         click.echo(
             f"intake: filed {s.created}, intake errors {s.intake_errors}, "
@@ -388,10 +434,12 @@ def pittari_submit(procedure_id: str, persona_key: str, count: int) -> None:
         )
 
 
-def mock_services_app(base_url: str, config: dict[str, str]) -> Any:
+def mock_services_app(base_url: str, config: dict[str, str], *, partners: bool = False) -> Any:
     """One WSGI app mounting the HTTP mocks of the partner systems under ``base_url``:
     Pittari at /pittari, the Digital Authentication App at /oidc/resident, the staff
-    identity provider at /oidc/staff (each issuer is its own mounted URL)."""
+    identity provider at /oidc/staff (each issuer is its own mounted URL); with
+    ``partners`` also OSS at /oss, the resident registry at /resident-registry, the
+    public-funds accounts at /public-funds and the nine core systems at /core."""
     from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
     if TYPE_CHECKING:
@@ -399,7 +447,12 @@ def mock_services_app(base_url: str, config: dict[str, str]) -> Any:
 
     from adapters.mock.oidc_login import resident_provider_app
     from adapters.mock.oidc_staff import create_staff_provider_app
-    from adapters.mock.pittari_http import pittari_app_from_config
+    from adapters.mock.partners_http import (
+        core_systems_app_from_config,
+        public_funds_app_from_config,
+        resident_registry_app_from_config,
+    )
+    from adapters.mock.pittari_http import oss_app_from_config, pittari_app_from_config
 
     resident_issuer = f"{base_url}/oidc/resident"
     mounts: dict[str, WSGIApplication] = {
@@ -409,6 +462,11 @@ def mock_services_app(base_url: str, config: dict[str, str]) -> Any:
         ),
         "/oidc/staff": create_staff_provider_app(f"{base_url}/oidc/staff"),
     }
+    if partners:
+        mounts["/oss"] = oss_app_from_config(config)
+        mounts["/resident-registry"] = resident_registry_app_from_config(config)
+        mounts["/public-funds"] = public_funds_app_from_config(config)
+        mounts["/core"] = core_systems_app_from_config(config)
     index = _index_app(base_url, list(mounts))
     return DispatcherMiddleware(index, mounts)
 
@@ -430,16 +488,22 @@ def _index_app(base_url: str, mounts: list[str]) -> Any:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5001, show_default=True)
 def mock_services(host: str, port: int) -> None:
-    """Serve the partner mocks over real HTTP (Pittari, resident login, staff login).
+    """Serve the partner mocks over real HTTP: Pittari (with its resident-side filing),
+    resident and staff login, the resident registry, public-funds accounts, core systems.
 
-    Point the app at them with e.g.
-    MADOGUCHI_ADAPTERS=pittari_intake=http,pittari_url=http://127.0.0.1:5001/pittari
+    Point the app at them with e.g. MADOGUCHI_ADAPTERS=pittari_intake=http,
+    pittari_url=http://127.0.0.1:5001/pittari,resident_registry=http,
+    resident_registry_url=http://127.0.0.1:5001/resident-registry,core_system=http,
+    core_system_url=http://127.0.0.1:5001/core (docs/formats/partners-http.md)
     """
     from werkzeug.serving import run_simple
 
     base = f"http://{host}:{port}"
-    app = mock_services_app(base, dict(_settings().adapters))
-    click.echo(f"mocks at {base}/pittari, {base}/oidc/resident, {base}/oidc/staff")
+    app = mock_services_app(base, dict(_settings().adapters), partners=True)
+    click.echo(
+        f"mocks at {base}/pittari, {base}/oidc/resident, {base}/oidc/staff, {base}/oss, "
+        f"{base}/resident-registry, {base}/public-funds, {base}/core"
+    )
     run_simple(host, port, app, threaded=True)
 
 
@@ -536,3 +600,8 @@ def demo(host: str, port: int, no_serve: bool) -> None:
     app.config["SESSION_COOKIE_SECURE"] = False
     click.echo(f"open http://{host}:{port}/")
     app.run(host=host, port=port)
+
+
+from web.kosodate.cli import allocation_group  # noqa: E402  # childcare allocation (issue 8)
+
+main.add_command(allocation_group)

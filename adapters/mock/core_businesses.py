@@ -162,6 +162,14 @@ KENKOU_KANRI = BusinessSpec(
             text("interviewed_by", "面談した保健師・助産師", required=False),
             day("issued_on", "交付日"),
         ),
+        _kind(
+            "support_payment", "妊婦のための支援給付", "payment_number", "支給番号", "NS{n:07d}",
+            resident("resident_number", "妊婦の宛名番号"),
+            choice("part", "給付の回", "1回目", "2回目"),
+            integer("fetus_count", "胎児の数", required=False, maximum=10),
+            integer("amount", "支給額（円）"),
+            day("decided_on", "支給決定日"),
+        ),
     ),
 )  # fmt: skip
 

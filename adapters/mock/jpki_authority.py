@@ -2,8 +2,9 @@
 
 Certificates and keys are made lazily, on first use, from the card plans in the
 population (:mod:`adapters.mock.cards`), and cached; :meth:`MockJpkiAuthority.issue_all`
-makes them all at once. The CA keys are random per instance; the population (serials,
-dates, holders) is what stays deterministic.
+makes them all at once. The CA keys are derived from the population's seed and today, so
+every process of one demo trusts the same roots (a package signed in one process verifies
+in another); the card keys are random per instance.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from adapters.jpki_profile import authentication_subject, signing_subject
 from adapters.mock.cards import IssuedCertificate
 from adapters.mock.dates import add_years
-from adapters.mock.pki import CertificateAuthority, Revocation, new_key
+from adapters.mock.pki import CertificateAuthority, Revocation, derived_key, new_key
 from adapters.mock.population import Population
 from adapters.signatures import CertificateKind
 
@@ -34,11 +35,18 @@ class MockJpkiAuthority:
     def __init__(self, population: Population) -> None:
         today = population.today
         self.today = today
+        demo = f"{population.seed}/{today.isoformat()}"
         self.signing_ca = CertificateAuthority.create(
-            SIGNING_CA_NAME, add_years(today, -15), add_years(today, 20)
+            SIGNING_CA_NAME,
+            add_years(today, -15),
+            add_years(today, 20),
+            derived_key(f"{demo}/signing-ca"),
         )
         self.authentication_ca = CertificateAuthority.create(
-            AUTHENTICATION_CA_NAME, add_years(today, -15), add_years(today, 20)
+            AUTHENTICATION_CA_NAME,
+            add_years(today, -15),
+            add_years(today, 20),
+            derived_key(f"{demo}/authentication-ca"),
         )
         self._plans = {
             certificate.serial: certificate

@@ -9,6 +9,7 @@ import hmac
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
+from urllib.parse import urlsplit
 
 
 @dataclass(frozen=True)
@@ -45,8 +46,17 @@ class OidcClient:
         return " ".join(s for s in scope.split() if s in self.scopes)
 
     def check_redirect_uri(self, redirect_uri: str) -> bool:
-        """Exact match against the registered URIs."""
-        return redirect_uri in self.redirect_uris
+        """Exact match against the registered URIs, except for the port of loopback ones.
+
+        A native or test app listens on whatever port is free, so a registered loopback
+        URI (``http://127.0.0.1/...`` or ``http://localhost/...``) accepts any port with
+        the same host, path and query (RFC 8252 section 7.3). Any other URI must match
+        exactly.
+        """
+        if redirect_uri in self.redirect_uris:
+            return True
+        asked = loopback_key(redirect_uri)
+        return asked is not None and any(loopback_key(u) == asked for u in self.redirect_uris)
 
     def check_client_secret(self, client_secret: str) -> bool:
         """Constant-time comparison with the registered secret."""
@@ -67,6 +77,24 @@ class OidcClient:
     def check_grant_type(self, grant_type: str) -> bool:
         """Only the authorization code grant."""
         return grant_type == "authorization_code"
+
+
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
+def loopback_key(uri: str) -> tuple[str, str, str] | None:
+    """(host, path, query) of an ``http`` loopback URI, the port left out; else None."""
+    try:
+        split = urlsplit(uri)
+        split.port  # noqa: B018 - a malformed port raises ValueError here
+    except ValueError:
+        return None
+    host = split.hostname
+    if split.scheme != "http" or host is None or host not in LOOPBACK_HOSTS:
+        return None
+    if split.username is not None or split.password is not None or split.fragment:
+        return None
+    return host, split.path, split.query
 
 
 class LoginRefused(Exception):

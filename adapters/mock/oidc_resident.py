@@ -32,6 +32,7 @@ from adapters.mock.cards import is_valid_auth_pin
 from adapters.mock.oidc_models import LoginRefused, OidcClient
 from adapters.mock.oidc_provider import OidcProvider
 from adapters.mock.population import Population
+from adapters.signatures import CertificateKind
 
 RESIDENT_NUMBER_CLAIM = "https://madoguchi.example/resident_number"
 """Private claim: the resident's 宛名番号 in the municipality's resident registry."""
@@ -45,9 +46,10 @@ DEFAULT_RESIDENT_CLIENTS = (
     OidcClient(
         client_id="madoguchi-web",
         client_secret="madoguchi-web-demo-secret",  # noqa: S106 - a published demo secret
+        # Loopback URIs match on any port (RFC 8252 section 7.3).
         redirect_uris=(
-            "http://localhost:5000/login/callback",
             "http://127.0.0.1:5000/login/callback",
+            "http://localhost:5000/login/callback",
         ),
         scopes=RESIDENT_SCOPES,
     ),
@@ -184,7 +186,35 @@ class ResidentCardLogin:
                 "見つかりません。",
                 status=404,
             ) from no_card
+        self._check_certificate(number)
         return number
+
+    def _check_certificate(self, number: str) -> None:
+        """Refuse a card whose authentication certificate has expired or was revoked.
+
+        The real app asks JPKI (OCSP) about the certificate after the card answered the
+        PIN; the mock reads the certificate plan as of the demo's today.
+        """
+        card = self._population.card(number)
+        plan = None if card is None else card.current(CertificateKind.AUTHENTICATION)
+        today = self._population.today
+        if plan is None:
+            return  # authenticate() already refused a card without the certificate
+        if plan.revoked_on is not None and plan.revoked_on <= today:
+            raise LoginRefused(
+                "このカードの利用者証明用電子証明書は失効しています"
+                f"（{plan.revoked_on:%Y年%m月%d日}失効）。ログインできません。"
+                "マイナンバーカードと本人確認書類を持って市役所の窓口で"
+                "電子証明書の再発行を申請してください。",
+                status=403,
+            )
+        if plan.expires_on < today:
+            raise LoginRefused(
+                "このカードの利用者証明用電子証明書は有効期限が切れています"
+                f"（{plan.expires_on:%Y年%m月%d日}まで）。ログインできません。"
+                "マイナンバーカードを持って市役所の窓口で電子証明書の更新をしてください。",
+                status=403,
+            )
 
     def claims(self, person: str, scopes: frozenset[str]) -> dict[str, object]:
         """The resident number and the basic four items for the granted scopes."""
@@ -216,7 +246,7 @@ class ResidentCardLogin:
 def resident_provider(
     population: Population,
     card_reader: MockCardReader,
-    issuer: str = "http://localhost:8801",
+    issuer: str = "http://127.0.0.1:5000/mock/digital-auth",
     clients: tuple[OidcClient, ...] = DEFAULT_RESIDENT_CLIENTS,
 ) -> OidcProvider:
     """The mock Digital Authentication App over the demo population and card reader."""
@@ -226,7 +256,7 @@ def resident_provider(
 def create_resident_provider_app(
     population: Population,
     card_reader: MockCardReader,
-    issuer: str = "http://localhost:8801",
+    issuer: str = "http://127.0.0.1:5000/mock/digital-auth",
     clients: tuple[OidcClient, ...] = DEFAULT_RESIDENT_CLIENTS,
 ) -> Flask:
     """The mock Digital Authentication App as a Flask app (for ``madoguchi mock-services``)."""

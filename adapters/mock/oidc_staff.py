@@ -72,9 +72,10 @@ DEFAULT_STAFF_CLIENTS = (
     OidcClient(
         client_id="madoguchi-staff",
         client_secret="madoguchi-staff-demo-secret",  # noqa: S106 - a published demo secret
+        # Loopback URIs match on any port (RFC 8252 section 7.3).
         redirect_uris=(
-            "http://localhost:5000/staff/login/callback",
             "http://127.0.0.1:5000/staff/login/callback",
+            "http://localhost:5000/staff/login/callback",
         ),
         scopes=STAFF_SCOPES,
     ),
@@ -186,7 +187,7 @@ class StaffPasswordLogin:
 
 
 def staff_provider(
-    issuer: str = "http://localhost:8802",
+    issuer: str = "http://127.0.0.1:5000/mock/staff-idp",
     clients: tuple[OidcClient, ...] = DEFAULT_STAFF_CLIENTS,
     accounts: tuple[StaffAccount, ...] = DEMO_STAFF,
 ) -> OidcProvider:
@@ -195,7 +196,7 @@ def staff_provider(
 
 
 def create_staff_provider_app(
-    issuer: str = "http://localhost:8802",
+    issuer: str = "http://127.0.0.1:5000/mock/staff-idp",
     clients: tuple[OidcClient, ...] = DEFAULT_STAFF_CLIENTS,
     accounts: tuple[StaffAccount, ...] = DEMO_STAFF,
 ) -> Flask:

@@ -339,7 +339,9 @@ def _specs(today: date) -> tuple[_Spec, ...]:
                 _Member(
                     "1000000902", "202509000923", _R.WIFE,
                     _name("加藤", "節子", "カトウ", "セツコ"), _F, 75, 250,
-                    CardSpec("7575", "SETSUKO75", 900),
+                    # Issued over six years ago and never renewed: both certificates
+                    # expired on her 73rd birthday, so she cannot log in with the card.
+                    CardSpec("7575", "SETSUKO75", 2300),
                 ),
             ),
         ),

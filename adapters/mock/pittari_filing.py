@@ -18,16 +18,20 @@ import base64
 import hashlib
 import html
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
+import httpx
 from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import ec
+from pydantic import ValidationError
 
-from adapters.errors import NoCardError
+from adapters.errors import NoCardError, PartnerUnavailableError
 from adapters.exchange import Attachment
 from adapters.mock.kunitachi import LG_CODE
 from adapters.mock.personas import Persona
-from adapters.mock.world import DemoWorld
+from adapters.mock.pittari import MockPittari
 from adapters.pittari_package import (
     ECDSA_SHA256,
     PACKAGE_FORMAT,
@@ -39,6 +43,10 @@ from adapters.pittari_package import (
 )
 from adapters.records import Resident
 from adapters.signatures import Signature, canonical_bytes
+
+if TYPE_CHECKING:
+    # Only a type here: the world builds the OSS mock, which renders with this module.
+    from adapters.mock.world import DemoWorld
 
 
 def _b64(content: bytes) -> str:
@@ -109,6 +117,114 @@ def _signer(world: DemoWorld, applicant: Persona | Resident) -> tuple[str, str |
     return applicant.resident_number, None if card is None else card.signing_password
 
 
+@dataclass(frozen=True)
+class SignedFiling:
+    """What the resident's device sends to Mynaportal: the filled form, signed.
+
+    Mynaportal itself gives the filing its application id and time and renders the form
+    (:func:`store_filing`), so a filing made in one process (the ``madoguchi pittari
+    submit`` simulator) can be stored by the HTTP mock in another (``POST /v1/filings``).
+    """
+
+    procedure_code: str
+    lg_code: str
+    form_data: Mapping[str, object]
+    attachments: tuple[PackageAttachment, ...]
+    signature: PackageSignature
+    signer_serial: str
+
+    def to_json(self) -> dict[str, object]:
+        """The filing as a JSON object (the body of ``POST /v1/filings``)."""
+        return {
+            "procedure_code": self.procedure_code,
+            "lg_code": self.lg_code,
+            "form_data": dict(self.form_data),
+            "attachments": [a.model_dump(mode="json") for a in self.attachments],
+            "signature": self.signature.model_dump(mode="json"),
+            "signer_serial": self.signer_serial,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, object]) -> SignedFiling:
+        """A filing from :meth:`to_json`; ``ValueError`` naming what is wrong."""
+        try:
+            attachments = data.get("attachments", [])
+            form_data = data["form_data"]
+            if not isinstance(attachments, list) or not isinstance(form_data, dict):
+                raise ValueError("form_data must be an object and attachments a list")
+            return cls(
+                procedure_code=str(data["procedure_code"]),
+                lg_code=str(data["lg_code"]),
+                form_data=form_data,
+                attachments=tuple(PackageAttachment.model_validate(a) for a in attachments),
+                signature=PackageSignature.model_validate(data["signature"]),
+                signer_serial=str(data["signer_serial"]),
+            )
+        except KeyError as missing:
+            raise ValueError(f"the filing lacks {missing.args[0]}") from None
+        except ValidationError as error:
+            raise ValueError(f"the filing is malformed: {error}") from None
+
+
+def sign_filing(
+    world: DemoWorld,
+    procedure_code: str,
+    applicant: Persona | Resident,
+    form_data: Mapping[str, object],
+    attachments: Sequence[Attachment] = (),
+    *,
+    signing_password: str | None = None,
+    lg_code: str = LG_CODE,
+) -> SignedFiling:
+    """Fill and sign a filing with the applicant's card, as on the resident's device.
+
+    Raises ``NoCardError``, ``WrongPinError`` or ``PinLockedError`` from the card reader.
+    """
+    resident_number, known_password = _signer(world, applicant)
+    password = signing_password if signing_password is not None else known_password
+    if password is None:
+        raise NoCardError(f"resident {resident_number}'s card has no signing certificate")
+    data = dict(form_data)
+    signature = world.card_reader.sign(resident_number, canonical_bytes(data), password)
+    signature_part, serial = package_signature(signature)
+    return SignedFiling(
+        procedure_code=procedure_code,
+        lg_code=lg_code,
+        form_data=data,
+        attachments=tuple(package_attachment(a) for a in attachments),
+        signature=signature_part,
+        signer_serial=serial,
+    )
+
+
+def store_filing(
+    pittari: MockPittari, filing: SignedFiling, submitted_at: datetime | None = None
+) -> str:
+    """Mynaportal's side of a filing: id, time and rendering; stores the package.
+
+    Returns the application id; raises :class:`adapters.errors.PackageFormatError` when
+    the package would be invalid (e.g. a malformed procedure code).
+    """
+    at = pittari.now() if submitted_at is None else submitted_at
+    data = dict(filing.form_data)
+    raw = {
+        "format": PACKAGE_FORMAT,
+        "application_id": pittari.new_application_id(at),
+        "procedure_code": filing.procedure_code,
+        "lg_code": filing.lg_code,
+        "submitted_at": at,
+        "form_data": data,
+        "rendering": Rendering(
+            content_type="text/html",
+            content_base64=_b64(render_html(filing.procedure_code, data, at)),
+        ),
+        "attachments": filing.attachments,
+        "signature": filing.signature,
+        "signer_serial": filing.signer_serial,
+    }
+    return pittari.submit(parse_package(raw))
+
+
 def file_application(
     world: DemoWorld,
     procedure_code: str,
@@ -128,28 +244,35 @@ def file_application(
     from the card reader and :class:`adapters.errors.PackageFormatError` when the package
     would be invalid (e.g. a malformed procedure code).
     """
-    resident_number, known_password = _signer(world, applicant)
-    password = signing_password if signing_password is not None else known_password
-    if password is None:
-        raise NoCardError(f"resident {resident_number}'s card has no signing certificate")
-    data = dict(form_data)
-    signature = world.card_reader.sign(resident_number, canonical_bytes(data), password)
-    signature_part, serial = package_signature(signature)
-    pittari = world.pittari
-    at = pittari.now() if submitted_at is None else submitted_at
-    raw = {
-        "format": PACKAGE_FORMAT,
-        "application_id": pittari.new_application_id(at),
-        "procedure_code": procedure_code,
-        "lg_code": lg_code,
-        "submitted_at": at,
-        "form_data": data,
-        "rendering": Rendering(
-            content_type="text/html",
-            content_base64=_b64(render_html(procedure_code, data, at)),
-        ),
-        "attachments": tuple(package_attachment(a) for a in attachments),
-        "signature": signature_part,
-        "signer_serial": serial,
-    }
-    return pittari.submit(parse_package(raw))
+    filing = sign_filing(
+        world,
+        procedure_code,
+        applicant,
+        form_data,
+        attachments,
+        signing_password=signing_password,
+        lg_code=lg_code,
+    )
+    return store_filing(world.pittari, filing, submitted_at)
+
+
+def submit_over_http(base_url: str, filing: SignedFiling, timeout: float = 10.0) -> str:
+    """File ``filing`` on the HTTP Pittari mock at ``base_url``; returns the application id.
+
+    The resident's side of Mynaportal, for the ``madoguchi pittari submit`` simulator when
+    the municipality pulls over HTTP. Raises
+    :class:`adapters.errors.PartnerUnavailableError` when the mock is unreachable and
+    ``ValueError`` (with the mock's message) when it refuses the filing.
+    """
+    try:
+        reply = httpx.post(
+            f"{base_url.rstrip('/')}/v1/filings", json=filing.to_json(), timeout=timeout
+        )
+    except httpx.HTTPError as error:
+        raise PartnerUnavailableError(f"pittari: filing: {error}") from error
+    if reply.status_code != 201:
+        raise ValueError(f"Pittari mock refused the filing ({reply.status_code}): {reply.text}")
+    application_id = reply.json().get("application_id")
+    if not isinstance(application_id, str):
+        raise ValueError(f"Pittari mock answered no application_id: {reply.text[:80]}")
+    return application_id

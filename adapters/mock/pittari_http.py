@@ -27,7 +27,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Callable, Mapping
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from flask import Flask, Response, request
 
@@ -35,13 +35,17 @@ from adapters.errors import (
     ApplicationStateError,
     IdempotencyConflictError,
     MalformedReplyError,
+    PackageFormatError,
     PartnerTimeoutError,
     PartnerUnavailableError,
     UnknownApplicationError,
     UnknownRecipientError,
 )
 from adapters.exchange import PortalStatus
+from adapters.mock.oss import MockOss
 from adapters.mock.pittari import MockPittari
+from adapters.mock.pittari_filing import SignedFiling, store_filing
+from adapters.mock.portal import MockPortal
 from adapters.mock.world import world_from_config
 
 T = TypeVar("T")
@@ -87,10 +91,12 @@ def _optional_text(payload: Mapping[str, object], key: str) -> str | None:
 
 
 def create_pittari_app(
-    pittari: MockPittari, *, hang_seconds: float = DEFAULT_HANG_SECONDS
+    pittari: MockPortal[Any], *, hang_seconds: float = DEFAULT_HANG_SECONDS
 ) -> Flask:
-    """A Flask app serving ``pittari`` over the JSON API of ``docs/formats/pittari-http.md``.
+    """A Flask app serving a portal mock over the JSON API of ``docs/formats/pittari-http.md``.
 
+    ``pittari`` is the Pittari mock (with the resident-side ``POST /v1/filings``) or the
+    OSS mock (:func:`create_oss_app`: the same pull API, ``oss-package/1`` packages).
     ``hang_seconds`` is how long an injected timeout (or lost reply) holds the request
     before answering 504; it must exceed the client's timeout for the client to time out.
     """
@@ -200,6 +206,9 @@ def create_pittari_app(
             call, lambda receipt: _json({"notice_id": receipt[0], "accepted_at": receipt[1]})
         )
 
+    if isinstance(pittari, MockPittari):
+        _add_filing_route(app, pittari)
+
     @app.errorhandler(404)
     def not_found(_: Exception) -> Response:
         return _error(404, "not_found", f"no such resource: {request.path}")
@@ -211,9 +220,35 @@ def create_pittari_app(
     return app
 
 
+def _add_filing_route(app: Flask, pittari: MockPittari) -> None:
+    @app.post("/v1/filings")
+    def file_filing() -> Response:
+        """The resident's side: store a signed filing, answer its new application id.
+
+        Not part of the municipality's API and never faulted (it stands for the residents'
+        own connection to Mynaportal); see ``docs/formats/pittari-http.md``.
+        """
+        try:
+            filing = SignedFiling.from_json(_body())
+            application_id = store_filing(pittari, filing)
+        except (_BadRequestBody, ValueError, PackageFormatError) as error:
+            return _error(422, "invalid_request", str(error))
+        return _json({"application_id": application_id}, 201)
+
+
+def create_oss_app(oss: MockOss, *, hang_seconds: float = DEFAULT_HANG_SECONDS) -> Flask:
+    """The OSS mock over the same pull API (``docs/formats/oss-package.md``)."""
+    return create_pittari_app(oss, hang_seconds=hang_seconds)
+
+
+def oss_app_from_config(config: Mapping[str, str]) -> Flask:
+    """The app serving the configured demo world's OSS mock (for ``mock-services``)."""
+    return create_oss_app(world_from_config(config).oss)
+
+
 def release_hanging_requests(app: Flask) -> None:
     """End every request an injected timeout holds now or later (before shutting down)."""
-    released = app.extensions["madoguchi.pittari_release"]
+    released = app.extensions.get("madoguchi.pittari_release")
     if isinstance(released, threading.Event):
         released.set()
 

@@ -7,6 +7,7 @@ certificates for a thousand demo residents are made in well under a second. The 
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -34,6 +35,20 @@ def new_key() -> ec.EllipticCurvePrivateKey:
     return ec.generate_private_key(ec.SECP256R1())
 
 
+# The order of the P-256 group: private scalars lie in [1, order - 1].
+_P256_ORDER = 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551
+
+
+def derived_key(label: str) -> ec.EllipticCurvePrivateKey:
+    """An EC P-256 key derived from ``label``: the same label gives the same key.
+
+    For the mock CAs only, so that every process of one demo (web, worker, mock
+    services, the filing simulator) trusts the same roots. Never for a real key.
+    """
+    digest = hashlib.sha512(f"madoguchi-mock-pki\x00{label}".encode()).digest()
+    return ec.derive_private_key(int.from_bytes(digest) % (_P256_ORDER - 1) + 1, ec.SECP256R1())
+
+
 @dataclass(frozen=True)
 class Revocation:
     """A revoked serial and the day it was revoked."""
@@ -50,9 +65,16 @@ class CertificateAuthority:
         self.certificate = certificate
 
     @classmethod
-    def create(cls, common_name: str, valid_from: date, valid_until: date) -> CertificateAuthority:
-        """A new root CA named ``common_name``, valid over the given days."""
-        key = new_key()
+    def create(
+        cls,
+        common_name: str,
+        valid_from: date,
+        valid_until: date,
+        key: ec.EllipticCurvePrivateKey | None = None,
+    ) -> CertificateAuthority:
+        """A new root CA named ``common_name``, valid over the given days (a fresh key
+        unless ``key`` is given)."""
+        key = new_key() if key is None else key
         name = x509.Name(
             [
                 x509.NameAttribute(NameOID.COUNTRY_NAME, "JP"),

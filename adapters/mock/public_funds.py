@@ -15,6 +15,7 @@ import random
 from dataclasses import dataclass
 
 from adapters.mock.dates import add_years
+from adapters.mock.faults import FaultPlan
 from adapters.mock.population import Population
 from adapters.records import AccountType, PublicFundsAccount, Resident
 
@@ -90,11 +91,18 @@ def generate_accounts(population: Population) -> dict[str, PublicFundsAccount]:
 
 
 class MockPublicFundsAccounts:
-    """A :class:`adapters.base.PublicFundsAccounts` over the demo accounts."""
+    """A :class:`adapters.base.PublicFundsAccounts` over the demo accounts.
 
-    def __init__(self, accounts: dict[str, PublicFundsAccount]) -> None:
+    Every lookup goes through ``self.faults`` (injecting nothing until told to), so the
+    registry can be slow, failing or down like the Digital Agency's real one.
+    """
+
+    def __init__(
+        self, accounts: dict[str, PublicFundsAccount], faults: FaultPlan | None = None
+    ) -> None:
         self._accounts = dict(accounts)
+        self.faults = FaultPlan(seed="public_funds") if faults is None else faults
 
     def lookup(self, my_number: str) -> PublicFundsAccount | None:
         """The account registered for this My Number, or None."""
-        return self._accounts.get(my_number)
+        return self.faults.run("public_funds.lookup", lambda: self._accounts.get(my_number))

@@ -24,6 +24,10 @@ store, as they would share the real system. Faults are switched at run time on
 The Pittari mock (capability ``pittari_intake``, id ``mock``) is ``world.pittari``: residents
 file into it with :func:`adapters.mock.pittari_filing.file_application` and every caller of
 the world pulls from the same portal; its faults are on ``world.pittari.faults``.
+
+The OSS mock (capability ``oss_intake``, id ``mock``) is ``world.oss``: vehicle filings
+are made with :func:`adapters.mock.oss_filing.file_vehicle_application`, one copy per
+recipient organisation; its faults are on ``world.oss.faults``.
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ from datetime import date, datetime
 from adapters.base import (
     CoreSystem,
     JpkiVerifier,
+    OssIntake,
     PittariIntake,
     PublicFundsAccounts,
     ResidentRegistry,
@@ -44,6 +49,7 @@ from adapters.capabilities import (
     CORE_BUSINESS_KEY,
     CORE_SYSTEM,
     JPKI_VERIFIER,
+    OSS_INTAKE,
     PITTARI_INTAKE,
     PUBLIC_FUNDS_ACCOUNTS,
     RESIDENT_REGISTRY,
@@ -55,6 +61,7 @@ from adapters.mock.core_seeds import seeded_core_systems
 from adapters.mock.core_systems import MockCoreSystem, core_system_for
 from adapters.mock.faults import FaultPlan
 from adapters.mock.jpki_authority import MockJpkiAuthority
+from adapters.mock.oss import MockOss
 from adapters.mock.pittari import MockPittari
 from adapters.mock.population import (
     DEFAULT_SEED,
@@ -80,6 +87,7 @@ class DemoWorld:
     public_funds_accounts: MockPublicFundsAccounts
     core_systems: Mapping[str, MockCoreSystem]
     pittari: MockPittari
+    oss: MockOss
     # The CRL distribution point the verifier fetches revocation lists from: it can be
     # slow or down like any partner, so verification can fail transiently.
     crl_faults: FaultPlan
@@ -118,6 +126,7 @@ class DemoWorld:
             public_funds_accounts=MockPublicFundsAccounts(generate_accounts(population)),
             core_systems=seeded_core_systems(population),
             pittari=MockPittari(registry, clock=demo_clock(population.today)),
+            oss=MockOss(registry, clock=demo_clock(population.today)),
             crl_faults=crl_faults,
         )
 
@@ -189,3 +198,9 @@ def mock_core_system(config: Mapping[str, str]) -> CoreSystem:
 def mock_pittari_intake(config: Mapping[str, str]) -> PittariIntake:
     """The demo world's Mynaportal ぴったりサービス, shared by every caller of the world."""
     return world_from_config(config).pittari
+
+
+@default_registry.register(OSS_INTAKE, "mock")
+def mock_oss_intake(config: Mapping[str, str]) -> OssIntake:
+    """The demo world's OSS, shared by every caller of the world (police and prefecture)."""
+    return world_from_config(config).oss

@@ -32,6 +32,8 @@ from forms.spec import FormSpec, StepSpec
 M = TypeVar("M", bound=BaseModel)
 
 SHAPES_DIR = "_shapes"
+# Data beside the definitions that is not a definition (read by engine.life_events).
+DATA_FILES = frozenset({"life-events.yaml"})
 # The businesses whose standard-compliant core systems the engine registers results in:
 # every core business but 税務, which answers income lookups only.
 KNOWN_CORE_SYSTEMS = tuple(b.value for b in CoreBusiness if b is not CoreBusiness.RESIDENT_TAX)
@@ -674,6 +676,8 @@ def load_catalog(
         report.add(str(root), "", "is not a folder of procedure definitions")
     shapes = load_shapes(root / SHAPES_DIR, root, report, guards=guards, effects=effects)
     for path in sorted([*root.glob("*.yaml"), *root.glob("*.yml")]):
+        if path.name in DATA_FILES:
+            continue
         report.add(
             _rel(path, root), "", "definitions go in a category folder: <category>/<id>.yaml"
         )

@@ -172,6 +172,8 @@ SAMPLES: dict[str, list[dict[str, object]]] = {
          "due_date": "2025-10-30", "diagnosed_by": "国立産婦人科医院", "notified_on": "2025-06-02"},
         {"kind": "handbook", "registration_number": "@pregnancy",
          "resident_number": "1000000102", "issued_on": "2025-06-09"},
+        {"kind": "support_payment", "resident_number": "1000000102", "part": "1回目",
+         "amount": 50_000, "decided_on": "2025-06-16"},
     ],
     "kaigo-hoken": [
         {"kind": "insured", "resident_number": "1000000301", "category": "第1号被保険者",

@@ -22,6 +22,7 @@ VALUES = {
     "office_message": "所得証明書の添付をお願いします。",
     "appointment": "2025年6月10日 10:00",
     "place": "国立市役所 2階 子育て支援課",
+    "title": "面談の日時を変更しました",
 }
 
 HEADINGS_JA = {
@@ -30,6 +31,7 @@ HEADINGS_JA = {
     NoticeKind.DECIDED: "【決定のお知らせ】",
     NoticeKind.INTAKE_ERROR: "【受付エラー】",
     NoticeKind.INTERVIEW_BOOKED: "【面談のご予約】",
+    NoticeKind.UPDATE: "【お知らせ】",
 }
 
 

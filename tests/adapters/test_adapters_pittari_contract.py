@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import socket
-import threading
 import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -18,8 +17,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from flask import Flask
-from werkzeug.serving import BaseWSGIServer, make_server
+from adapters_served import ServedApp
 
 from adapters import service
 from adapters.base import PittariIntake
@@ -40,7 +38,7 @@ from adapters.mock.faults import FaultKind
 from adapters.mock.kunitachi import LG_CODE
 from adapters.mock.pittari import MockPittari
 from adapters.mock.pittari_filing import file_application
-from adapters.mock.pittari_http import create_pittari_app, release_hanging_requests
+from adapters.mock.pittari_http import create_pittari_app
 from adapters.mock.world import DemoWorld
 from adapters.pittari_http import HttpPittariIntake
 from tests.adapters.conftest import NOON
@@ -53,28 +51,6 @@ def file_for(world: DemoWorld, key: str = "newborn_family", lg_code: str = LG_CO
     """File a 児童手当 application as persona ``key``; returns its id."""
     persona = world.population.persona(key)
     return file_application(world, "jidou-teate-nintei", persona, {"persona": key}, lg_code=lg_code)
-
-
-class ServedApp:
-    """A Flask app served by a werkzeug server on a free localhost port, in a thread."""
-
-    def __init__(self, app: Flask) -> None:
-        self.app = app
-        self.server: BaseWSGIServer = make_server("127.0.0.1", 0, app, threaded=True)
-        self.url = f"http://127.0.0.1:{self.server.server_port}"
-        self._thread = threading.Thread(target=self._serve, daemon=True)
-        self._thread.start()
-
-    def _serve(self) -> None:
-        # A short poll interval keeps shutdown (in teardown) quick.
-        self.server.serve_forever(poll_interval=0.02)
-
-    def close(self) -> None:
-        """Release held requests, stop serving and close the listening socket."""
-        release_hanging_requests(self.app)
-        self.server.shutdown()
-        self.server.server_close()
-        self._thread.join(timeout=5)
 
 
 @pytest.fixture

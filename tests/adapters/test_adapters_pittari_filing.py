@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from adapters.errors import NoCardError, WrongPinError
 from adapters.exchange import Attachment
 from adapters.mock.kunitachi import LG_CODE
-from adapters.mock.pittari_filing import file_application
+from adapters.mock.pittari_filing import SignedFiling, file_application, sign_filing, store_filing
+from adapters.mock.pittari_http import create_pittari_app
+from adapters.mock.population import Population
 from adapters.mock.world import DemoWorld
 from adapters.signatures import FailedCheck, canonical_bytes
 
@@ -129,3 +133,43 @@ def test_a_child_without_a_card_cannot_file(pittari_world: DemoWorld) -> None:
     with pytest.raises(NoCardError):
         file_application(pittari_world, "jidou-teate-nintei", child, FORM)
     assert pittari_world.pittari.application_ids() == ()
+
+
+def test_a_filing_signed_in_one_demo_process_verifies_in_another(
+    population: Population, pittari_world: DemoWorld
+) -> None:
+    # The simulator, the mock services and the worker each build their own world from
+    # the same seed and day: their JPKI roots must agree, their card keys need not.
+    simulator = DemoWorld.from_population(population)
+    worker = DemoWorld.from_population(population)
+    persona = population.persona("newborn_family")
+    filing = sign_filing(simulator, "jidou-teate-nintei", persona, FORM)
+    stored = SignedFiling.from_json(json.loads(json.dumps(filing.to_json())))
+    application_id = store_filing(pittari_world.pittari, stored)
+    package = pittari_world.pittari.download(application_id)
+    result = worker.verifier.verify(
+        package.signed_payload(),
+        package.signature.to_signature(),
+        persona.resident_number,
+        package.submitted_at,
+    )
+    assert result.ok, result.message_en
+    assert package.form_data == FORM
+
+
+def test_the_http_mock_stores_filings_and_refuses_malformed_ones(
+    pittari_world: DemoWorld,
+) -> None:
+    http = create_pittari_app(pittari_world.pittari).test_client()
+    persona = pittari_world.population.persona("single_parent")
+    filing = sign_filing(pittari_world, "jidou-teate-nintei", persona, FORM)
+    reply = http.post("/v1/filings", json=filing.to_json())
+    assert reply.status_code == 201
+    application_id = reply.get_json()["application_id"]
+    assert pittari_world.pittari.application_ids() == (application_id,)
+    broken = {**filing.to_json(), "procedure_code": "not a code!"}
+    refused = http.post("/v1/filings", json=broken)
+    assert (refused.status_code, refused.get_json()["error"]) == (422, "invalid_request")
+    missing = http.post("/v1/filings", json={"procedure_code": "x"})
+    assert "the filing lacks" in missing.get_json()["message"]
+    assert pittari_world.pittari.application_ids() == (application_id,)

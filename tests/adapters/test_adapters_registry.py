@@ -13,10 +13,12 @@ from adapters.capabilities import (
     CORE_SYSTEM,
     JPKI_VERIFIER,
     NOTIFIER,
+    OSS_INTAKE,
     PITTARI_INTAKE,
     PUBLIC_FUNDS_ACCOUNTS,
     RESIDENT_LOGIN,
     RESIDENT_REGISTRY,
+    STAFF_LOGIN,
     Capability,
 )
 from adapters.errors import DuplicateImplementationError, UnknownImplementationError
@@ -117,22 +119,18 @@ def test_capability_without_implementations_says_so() -> None:
 
 def test_default_registry_has_the_mocks_of_implemented_capabilities() -> None:
     registry = service.load_builtin_implementations()
-    implemented = {
-        RESIDENT_REGISTRY.name,
-        JPKI_VERIFIER.name,
-        PUBLIC_FUNDS_ACCOUNTS.name,
-        CORE_SYSTEM.name,
-        PITTARI_INTAKE.name,
-        RESIDENT_LOGIN.name,
+    expected = {
+        RESIDENT_REGISTRY.name: ("http", "mock"),
+        JPKI_VERIFIER.name: ("mock",),
+        PUBLIC_FUNDS_ACCOUNTS.name: ("http", "mock"),
+        CORE_SYSTEM.name: ("http", "mock"),
+        PITTARI_INTAKE.name: ("http", "mock"),
+        OSS_INTAKE.name: ("http", "mock"),
+        NOTIFIER.name: ("email", "mock", "mynaportal"),
+        RESIDENT_LOGIN.name: ("mock", "oidc"),
+        STAFF_LOGIN.name: ("mock", "oidc"),
     }
-    for capability in ALL_CAPABILITIES:
-        if capability.name == NOTIFIER.name:
-            expected: tuple[str, ...] = ("email", "mock", "mynaportal")
-        elif capability.name == PITTARI_INTAKE.name:
-            expected = ("http", "mock")
-        else:
-            expected = ("mock",) if capability.name in implemented else ()
-        assert registry.known_ids(capability) == expected, capability.name
+    assert {c.name: registry.known_ids(c) for c in ALL_CAPABILITIES} == expected
 
 
 def test_service_functions_use_the_registry_they_are_given() -> None:

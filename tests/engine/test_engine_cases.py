@@ -26,6 +26,7 @@ from engine.models import Case, CaseEvent, OutboxMessage
 from engine.runtime import Runtime
 from procedures.samples import sample
 from tests.engine.conftest import APPLICANT, KENKOU, RESIDENT, file_sample, staff
+from tests.engine.test_engine_kosodate_workflows import newborn_claim
 
 
 def _fire(rt: Runtime, case_id: str, trigger: str, actor: Actor, **kw: Any) -> Case:
@@ -116,7 +117,9 @@ def test_resident_cannot_file_for_someone_else(rt: Runtime) -> None:
         )
 
 
-def test_happy_path_to_closed_with_notices(rt: Runtime, case: Case) -> None:
+def test_happy_path_to_closed_with_notices(rt: Runtime) -> None:
+    # A claimant who lives here: the registry checks before sign-off pass.
+    case, decided = newborn_claim(rt)
     c = _fire(rt, case.id, "receive", staff("intake"))
     c = _fire(rt, c.id, "start_review", staff("review"))
     c = _fire(rt, c.id, "submit_for_sign_off", staff("review"))
@@ -125,16 +128,17 @@ def test_happy_path_to_closed_with_notices(rt: Runtime, case: Case) -> None:
         c.id,
         "approve",
         staff("approval"),
-        inputs={"monthly_amount": "25,000", "payment_start_month": "2026-12"},
+        inputs={**decided, "monthly_amount": "15,000"},
     )
     assert c.state == "approved"
-    assert c.outcome["monthly_amount"] == 25000
+    assert c.outcome["monthly_amount"] == 15000
     c = _fire(rt, c.id, "notify", staff("intake"))
     assert (c.state, c.version) == ("closed", 6)
     with Session(rt.db) as s:
         kinds = s.exec(select(OutboxMessage.kind).where(OutboxMessage.case_id == c.id)).all()
-    # approval, then the notice-sent message (plus any documents the definition declares)
-    assert [k for k in kinds if k != "document"] == ["notice", "notice"]
+    # the registration in 児童手当, the approval, then the notice-sent message (plus any
+    # documents the definition declares)
+    assert [k for k in kinds if k != "document"] == ["core_system", "notice", "notice"]
 
 
 def test_role_not_allowed_is_refused(rt: Runtime, case: Case) -> None:
@@ -167,7 +171,8 @@ def test_stale_version_is_a_conflict_naming_the_current_version(rt: Runtime, cas
     assert "現在の版 2" in exc.value.ja
 
 
-def test_comment_and_inputs_are_required(rt: Runtime, case: Case) -> None:
+def test_comment_and_inputs_are_required(rt: Runtime) -> None:
+    case, _ = newborn_claim(rt)
     _fire(rt, case.id, "receive", staff("intake"))
     _fire(rt, case.id, "start_review", staff("review"))
     with pytest.raises(CommentRequired):

@@ -124,7 +124,7 @@ def test_failed_acknowledge_replays_the_same_case(
             raise PartnerUnavailableError("acknowledge: 503")
         world.pittari.acknowledge(application_id)
 
-    job.pittari = _Wrapped(world.pittari, acknowledge=acknowledge)  # type: ignore[assignment]
+    job.portal = _Wrapped(world.pittari, acknowledge=acknowledge)  # type: ignore[assignment]
     first = job.run_once()
     assert (first.created, first.acknowledged, first.failures) == (1, 0, 1)
     second = job.run_once()  # listed again: downloaded again, filed again, acknowledged
@@ -143,9 +143,9 @@ def test_acknowledge_whose_reply_was_lost_is_not_repeated(
         world.pittari.acknowledge(application_id)
         raise PartnerTimeoutError("acknowledge: reply lost")
 
-    job.pittari = _Wrapped(world.pittari, acknowledge=acknowledge)  # type: ignore[assignment]
+    job.portal = _Wrapped(world.pittari, acknowledge=acknowledge)  # type: ignore[assignment]
     assert job.run_once().failures == 1
-    job.pittari = world.pittari
+    job.portal = world.pittari
     assert job.run_once().listed == 0  # the portal did record it: nothing is pulled twice
     assert [c.idempotency_key for c in cases(rt)] == [app_id]
 

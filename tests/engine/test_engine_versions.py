@@ -18,6 +18,7 @@ from engine.errors import ProcedureNotAccepting
 from engine.runtime import Runtime, build_runtime
 from procedures.samples import sample
 from tests.engine.conftest import REPO_PROCEDURES, RESIDENT, file_sample, staff
+from tests.engine.test_engine_kosodate_workflows import newborn_claim
 
 JIDOU = "kosodate/jidou-teate-nintei.yaml"
 
@@ -44,7 +45,7 @@ def _edit(root: Path, rel: str, change: dict[str, object]) -> None:
 
 def test_case_in_flight_keeps_its_version(settings: Settings, db: Engine, root: Path) -> None:
     old_rt = _runtime(settings, db, root)
-    old = file_sample(old_rt)
+    old, decided = newborn_claim(old_rt)  # passes the registry checks before sign-off
     with Session(db) as s:
         fire(old_rt, s, old.id, "receive", staff("intake"))
         fire(old_rt, s, old.id, "start_review", staff("review"))
@@ -96,7 +97,7 @@ def test_case_in_flight_keeps_its_version(settings: Settings, db: Engine, root: 
             old.id,
             "approve",
             staff("approval"),
-            inputs={"monthly_amount": 25000, "payment_start_month": "2026-12"},
+            inputs=decided,
         )
         fire(new_rt, s, fresh.id, "receive", staff("intake"))
         fire(new_rt, s, fresh.id, "start_review", staff("review"))

@@ -1,0 +1,196 @@
+"""Documentation pages generated from the procedure definitions: ``docs/procedures/<id>.md``.
+
+One page per loaded procedure: what it is, its legal basis, the form (every field with its
+type, whether it is required, where it is prefilled from and when it is shown), the form's
+cross-field rules, the workflow as a mermaid diagram with the guards and effects of each
+transition, the documents it produces and the core system it registers in. The pages are
+written by ``madoguchi procedures docs`` and checked by ``madoguchi procedures docs
+--check`` (and a test), so they never drift from the definitions.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from engine.definitions.loader import Catalog
+from engine.definitions.models import Procedure
+from engine.machine import mermaid
+from forms.spec import FieldSpec
+
+_CHANNELS = {
+    "online": "オンライン（自治体サイト）",
+    "pittari": "ぴったりサービス（マイナポータル）",
+    "oss": "OSS（自動車保有関係手続のワンストップサービス）",
+    "counter": "窓口",
+    "api": "API",
+}
+_IDENTITY = {
+    "signature": "電子署名（署名用電子証明書）",
+    "login": "ログイン（利用者証明用電子証明書）",
+}
+_OFFICE = {"municipality": "市区町村", "prefecture": "都道府県", "police": "警察署"}
+
+
+def _expr(value: Any) -> str:
+    return "`" + json.dumps(value, ensure_ascii=False, separators=(", ", ": ")) + "`"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _field_row(path: str, f: FieldSpec) -> str:
+    when = []
+    if f.visible_if is not None:
+        when.append(f"shown when {_expr(f.visible_if)}")
+    if f.required_if is not None:
+        when.append(f"required when {_expr(f.required_if)}")
+    required = "yes" if f.required else ("conditional" if f.required_if is not None else "")
+    type_ = f.type + (f" ×{f.repeat.min}–{f.repeat.max}" if f.repeat else "")
+    if f.options:
+        type_ += ": " + ", ".join(f"`{o.code}` {o.label.ja}" for o in f.options)
+    prefill = f"`{f.prefill}`" + ("" if f.editable else " (fixed)") if f.prefill else ""
+    cells = [f"`{path}`", f.label.ja, type_, required, prefill, "; ".join(when)]
+    return "| " + " | ".join(_cell(c) for c in cells) + " |"
+
+
+def _form(proc: Procedure) -> list[str]:
+    out = ["## Form", ""]
+    for step in proc.form.steps:
+        out.append(f"### {step.title.ja} ({step.title.get('en')})")
+        out.append("")
+        if step.visible_if is not None:
+            out += [f"Shown only when {_expr(step.visible_if)}.", ""]
+        out += [
+            "| field | label | type | required | prefill | condition |",
+            "|---|---|---|---|---|---|",
+        ]
+        paths = dict(_step_fields(step.fields))
+        out += [_field_row(path, f) for path, f in paths.items()]
+        out.append("")
+    if proc.form.rules:
+        out += ["### Cross-field rules", "", "| rule | applies when | check | message |"]
+        out.append("|---|---|---|---|")
+        for rule in proc.form.rules:
+            when = _expr(rule.when) if rule.when is not None else "always"
+            cells = [f"`{rule.id}` on `{rule.path}`", when, _expr(rule.check), rule.message.ja]
+            out.append("| " + " | ".join(_cell(c) for c in cells) + " |")
+        out.append("")
+    return out
+
+
+def _step_fields(fields: tuple[FieldSpec, ...], prefix: str = "") -> list[tuple[str, FieldSpec]]:
+    out: list[tuple[str, FieldSpec]] = []
+    for f in fields:
+        path = f"{prefix}{f.id}"
+        out.append((path, f))
+        if f.fields:
+            out += _step_fields(f.fields, path + ("[]." if f.repeat else "."))
+    return out
+
+
+def _ref(name: str, params: dict[str, Any]) -> str:
+    if not params:
+        return f"`{name}`"
+    shown = {k: v for k, v in params.items() if k not in ("title", "body")}
+    if "title" in params:
+        shown["title"] = params["title"].get("ja") if isinstance(params["title"], dict) else ""
+    return f"`{name}` {_expr(shown)}" if shown else f"`{name}`"
+
+
+def _workflow(proc: Procedure) -> list[str]:
+    wf = proc.workflow
+    out = ["## Workflow", "", "```mermaid", mermaid(proc).rstrip("\n"), "```", ""]
+    out += [
+        "| trigger | from | to | roles | guards | effects | inputs |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for t in wf.transitions:
+        cells = [
+            f"`{t.trigger}` {t.label.ja}",
+            ", ".join(t.source),
+            t.dest,
+            ", ".join(t.roles),
+            "<br>".join(_ref(g.name, dict(g.params)) for g in t.guards),
+            "<br>".join(_ref(e.name, dict(e.params)) for e in t.effects),
+            ", ".join(f"`{i.id}` {i.label.ja}" for i in t.inputs),
+        ]
+        out.append("| " + " | ".join(_cell(c) for c in cells) + " |")
+    out.append("")
+    return out
+
+
+def render_procedure_doc(proc: Procedure) -> str:
+    """The documentation page of one procedure, as Markdown."""
+    out = [
+        f"# {proc.name.ja}",
+        "",
+        f"{proc.name.get('en')} — `{proc.id}` (shape `{proc.shape}`, category `{proc.category}`)",
+        "",
+        "<!-- Generated by `madoguchi procedures docs` from the definition; do not edit. -->",
+        "",
+        proc.summary.ja,
+        "",
+        "| | |",
+        "|---|---|",
+        f"| handled by | {_OFFICE[proc.office]}: {', '.join(proc.departments)} |",
+        f"| channels | {', '.join(_CHANNELS.get(c, c) for c in proc.channels)} |",
+        f"| identity | {_IDENTITY.get(proc.identity, proc.identity)} |",
+    ]
+    if proc.processing:
+        p = proc.processing
+        out.append(f"| processing time | {p.days} {p.counting.replace('_', ' ')} ({p.kind}) |")
+    out.append(f"| retention | {proc.retention_years} years |")
+    out.append(f"| core system | {proc.core_system or '—'} |")
+    eff = proc.effective
+    if eff.valid_from or eff.valid_until:
+        out.append(f"| effective | {eff.valid_from or ''} – {eff.valid_until or ''} |")
+    out += ["", "## Legal basis", ""]
+    out += [f"- {b.law} {b.article}".rstrip() for b in proc.legal_basis] or ["- (none given)"]
+    out.append("")
+    out += _form(proc)
+    out += _workflow(proc)
+    out += ["## Documents", "", "| id | name | kind | produced on |", "|---|---|---|---|"]
+    for d in proc.documents:
+        on = ", ".join(f"`{t}`" for t in d.on) or "on demand"
+        out.append(f"| `{d.id}` | {_cell(d.name.ja)} | {d.kind} | {on} |")
+    out.append("")
+    return "\n".join(out)
+
+
+def expected_docs(catalog: Catalog) -> dict[str, str]:
+    """File name -> content of every page the catalog gives."""
+    return {f"{p.id}.md": render_procedure_doc(p) for p in catalog}
+
+
+def write_docs(catalog: Catalog, out_dir: Path) -> list[Path]:
+    """Write every page (only those whose content changed); returns the files written."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, content in expected_docs(catalog).items():
+        path = out_dir / name
+        if not path.exists() or path.read_text(encoding="utf-8") != content:
+            path.write_text(content, encoding="utf-8")
+            written.append(path)
+    return written
+
+
+def stale_docs(catalog: Catalog, out_dir: Path) -> list[str]:
+    """What is out of date in ``out_dir``: missing or changed pages, pages of no procedure."""
+    expected = expected_docs(catalog)
+    problems = []
+    for name, content in expected.items():
+        path = out_dir / name
+        if not path.exists():
+            problems.append(f"{path}: missing")
+        elif path.read_text(encoding="utf-8") != content:
+            problems.append(f"{path}: out of date")
+    if out_dir.is_dir():
+        problems += [
+            f"{p}: no such procedure"
+            for p in sorted(out_dir.glob("*.md"))
+            if p.name not in expected
+        ]
+    return problems
