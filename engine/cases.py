@@ -392,7 +392,9 @@ def fire(
         new_data, changes["data"] = _edit_application(rt, proc, spec, case, data, now.date())
     if clean_inputs:
         changes["inputs"] = clean_inputs
-    ctx = TransitionContext(session, case, proc, actor, trigger, clean_inputs, now, spec.dest)
+    ctx = TransitionContext(
+        session, case, proc, actor, trigger, clean_inputs, now, spec.dest, rt.adapter_config
+    )
     failures = [
         r
         for g in spec.guards

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,6 +27,9 @@ class TransitionContext:
     inputs: dict[str, Any]
     now: dt.datetime
     dest: str = ""
+    # The deployment's partner configuration (engine.runtime.adapter_config), so guards
+    # and effects reach the same registry and core systems as the rest of the runtime.
+    adapter_config: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from engine.kosodate.guards import AmountParams, computed
 
 def _children_numbers(ctx: TransitionContext, rows: list[dict[str, Any]]) -> list[str]:
     """The 宛名番号 of the children of the claim, found in the registry (name, birth date)."""
-    registry = partners.resident_registry()
+    registry = partners.resident_registry(ctx.adapter_config)
     members = partners.household_of(registry, ctx.case.applicant_id)
     numbers = []
     for row in rows:
@@ -108,7 +108,7 @@ def register_child_rearing_status(
 ) -> list[OutboxDraft]:
     """Register the checked 現況届 in 児童扶養手当 against the recipient's 証書番号, which the
     core system gives for the applicant."""
-    found = partners.core_system("jidou-fuyou-teate").query(
+    found = partners.core_system("jidou-fuyou-teate", ctx.adapter_config).query(
         {"kind": "recipient", "resident_number": ctx.case.applicant_id}
     )
     outcome = {**ctx.case.outcome, **ctx.inputs}

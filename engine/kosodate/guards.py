@@ -40,7 +40,10 @@ def _active(row: dict[str, Any], skip_field: str | None, skip_values: list[Any])
 @guards.register("claimant_lives_here", NoParams)
 def claimant_lives_here(ctx: TransitionContext, _params: NoParams) -> tuple[str, str] | None:
     """The applicant has a record in the resident registry (住民基本台帳) of this municipality."""
-    if partners.resident_registry().by_resident_number(ctx.case.applicant_id) is not None:
+    if (
+        partners.resident_registry(ctx.adapter_config).by_resident_number(ctx.case.applicant_id)
+        is not None
+    ):
         return None
     return (
         "申請者の住民記録がこの市区町村にありません。住所地の市区町村に申請するよう案内するか、"
@@ -63,7 +66,7 @@ class ChildrenParams(BaseModel):
 def children_in_household(ctx: TransitionContext, params: ChildrenParams) -> tuple[str, str] | None:
     """Each child said to live with the applicant is in the applicant's registered household
     (name and birth date); for a child living apart a separate-custody statement is attached."""
-    registry = partners.resident_registry()
+    registry = partners.resident_registry(ctx.adapter_config)
     members = partners.household_of(registry, ctx.case.applicant_id)
     missing: list[str] = []
     no_statement: list[str] = []
@@ -159,7 +162,7 @@ class RecipientParams(BaseModel):
 def allowance_recipient(ctx: TransitionContext, params: RecipientParams) -> tuple[str, str] | None:
     """The applicant is a recipient in the core system (a change, a donation or a status
     report needs an existing certification)."""
-    found = partners.core_system(params.business).query(
+    found = partners.core_system(params.business, ctx.adapter_config).query(
         {"kind": params.kind, "resident_number": ctx.case.applicant_id}
     )
     if found:

@@ -1,53 +1,31 @@
 """The partner systems the childcare guards and effects read: registry and core systems.
 
-Guards and effects receive a :class:`engine.hooks.TransitionContext`, which carries no
-adapter configuration; the configuration is read here the way the runtime builds it (the
-``MADOGUCHI_ADAPTERS`` and ``MADOGUCHI_PUBLIC_URL`` settings, every capability a mock by
-default). A deployment or a test may pin another one with :func:`use_adapter_config`.
+Guards and effects pass the deployment's adapter configuration from their
+:class:`engine.hooks.TransitionContext` (``ctx.adapter_config``), so they reach the same
+partners as the rest of the runtime.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Mapping
 
 from adapters.base import CoreSystem, ResidentRegistry
 from adapters.records import Resident
-from engine.config import load_settings
-
-_pinned: dict[str, str] | None = None
-_SETTINGS_READ = ("MADOGUCHI_ADAPTERS", "MADOGUCHI_PUBLIC_URL")
 
 
-def use_adapter_config(config: Mapping[str, str] | None) -> None:
-    """Pin the adapter configuration (None: read it from the environment again)."""
-    global _pinned
-    _pinned = None if config is None else dict(config)
-
-
-def adapter_config() -> dict[str, str]:
-    """The adapter configuration the runtime would build from the environment."""
-    if _pinned is not None:
-        return dict(_pinned)
-    from engine.runtime import adapter_config as runtime_adapter_config
-
-    env = {k: os.environ[k] for k in _SETTINGS_READ if k in os.environ}
-    return runtime_adapter_config(load_settings(env))
-
-
-def resident_registry() -> ResidentRegistry:
-    """The resident registry (住民記録)."""
+def resident_registry(config: Mapping[str, str]) -> ResidentRegistry:
+    """The resident registry (住民記録) of the deployment's configuration."""
     from adapters import service
 
-    return service.resident_registry(adapter_config())
+    return service.resident_registry(config)
 
 
-def core_system(business: str) -> CoreSystem:
+def core_system(business: str, config: Mapping[str, str]) -> CoreSystem:
     """The core system of ``business`` (``jidou-teate``, ``kodomo-kosodate``, ...)."""
     from adapters import service
 
-    return service.core_system(business, adapter_config())
+    return service.core_system(business, config)
 
 
 def compact(name: str) -> str:
