@@ -299,3 +299,28 @@ def care_need_hours(ctx: TransitionContext, params: HoursParams) -> tuple[str, s
         f"({', '.join(short)}). Check the employment certificate, and whether another reason "
         "(such as job search) applies.",
     )
+
+
+@guards.register("interview_seat_held", NoParams)
+def interview_seat_held(ctx: TransitionContext, _params: NoParams) -> tuple[str, str] | None:
+    """The pregnancy interview is booked only with a seat held in a configured slot.
+
+    :func:`engine.booking.book` takes the seat and fires the transition in one transaction;
+    firing the transition any other way (a generic action screen, the API) is refused, so
+    capacity always applies.
+    """
+    from engine.childcare_models import InterviewBooking
+
+    held = ctx.session.exec(
+        select(InterviewBooking.id).where(
+            InterviewBooking.case_id == ctx.case.id,
+            InterviewBooking.status == "booked",
+            col(InterviewBooking.seat).is_not(None),
+        )
+    ).first()
+    if held is not None:
+        return None
+    return (
+        "面談の予約は「面談の予約」の画面で、空いている日時を選んでください。",
+        "Book the interview on the interview booking page by choosing a free slot.",
+    )

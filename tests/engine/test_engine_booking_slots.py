@@ -24,7 +24,7 @@ from engine.booking import (
 )
 from engine.cases import fire, submit
 from engine.childcare_models import InterviewBooking
-from engine.errors import InvalidTrigger, NotFound
+from engine.errors import GuardFailed, InvalidTrigger, NotFound
 from engine.models import OutboxMessage
 from engine.records import get_case
 from engine.runtime import Runtime
@@ -201,3 +201,22 @@ def test_concurrent_bookings_never_overbook(rt: Runtime) -> None:
 def test_free_slots_start_after_the_lead_days() -> None:
     assert NOW.astimezone(JST).date() == dt.date(2026, 12, 2)
     assert CONFIG.lead_days == 1
+
+
+def test_the_booking_transition_without_a_seat_is_refused(rt: Runtime) -> None:
+    # A generic action screen or an API call cannot book around the slot capacity.
+    case_id, resident = _recorded(rt)
+    with Session(rt.db) as s, pytest.raises(GuardFailed) as refused:
+        fire(
+            rt,
+            s,
+            case_id,
+            "book_interview",
+            resident,
+            inputs={"interview_at": "明日の朝", "interview_place": "どこでも"},
+        )
+    assert "空いている日時を選んで" in str(refused.value.reasons)
+    with Session(rt.db) as s:
+        record = get_case(s, case_id)
+        assert record is not None
+        assert record.state == "recorded"

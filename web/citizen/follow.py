@@ -209,7 +209,7 @@ def case(case_id: str) -> str:
             notices=notices,
             correct=edit[0] if edit else None,
             correction=correction_message(s, record.id) if edit else None,
-            actions=others,
+            actions=[(a, action_url(proc.id, record.id, a.trigger)) for a in others],
             pdf=_application_document(proc),
         )
 
@@ -247,12 +247,33 @@ def _action_allowed(s: Session, case_id: str, trigger: str) -> tuple[CaseRecord,
     return record, proc, proc.workflow.transition(trigger)
 
 
+DEDICATED_PAGES: dict[tuple[str, str], str] = {}
+"""Transitions with a screen of their own, by (procedure id, trigger): the endpoint (taking
+``case_id``) the case page links to instead of the generic confirmation, e.g. picking an
+interview slot for ``ninshin-todoke``'s ``book_interview``."""
+
+
+def dedicated_page(procedure_id: str, trigger: str, endpoint: str) -> None:
+    """Send residents to ``endpoint`` for ``trigger`` of ``procedure_id``."""
+    DEDICATED_PAGES[(procedure_id, trigger)] = endpoint
+
+
+def action_url(procedure_id: str, case_id: str, trigger: str) -> str:
+    """Where the case page's link for ``trigger`` goes."""
+    endpoint = DEDICATED_PAGES.get((procedure_id, trigger))
+    if endpoint is not None:
+        return url_for(endpoint, case_id=case_id)
+    return url_for("citizen.action", case_id=case_id, trigger=trigger)
+
+
 @bp.route("/cases/<case_id>/actions/<trigger>", methods=["GET", "POST"])
 @resident_required
 def action(case_id: str, trigger: str) -> tuple[str, int] | Response:
     """Confirm, then do, an action the procedure lets the resident take (取下げ...)."""
     with session() as s:
         record, proc, spec = _action_allowed(s, case_id, trigger)
+        if (proc.id, trigger) in DEDICATED_PAGES:
+            return redirect(action_url(proc.id, record.id, trigger))
         error = None
         if request.method == "POST":
             comment = request.form.get("comment", "").strip()[:1000] or None

@@ -197,3 +197,16 @@ def test_staff_interview_day_parameter_tolerates_nonsense(app: Flask, when: dt.d
     client = _staff(app, "kenkou-uketsuke")
     assert client.get("/kosodate/staff/interviews?day=not-a-date").status_code == 200
     assert "予約はありません" in client.get(f"/kosodate/staff/interviews?day={when}").text
+
+
+def test_the_case_page_sends_the_resident_to_the_slot_page_to_book(app: Flask) -> None:
+    case_id = _file(_rt(app), "ninshin-todoke")
+    client = _resident(app)
+    page = client.get(f"/cases/{case_id}")
+    assert page.status_code == 200
+    assert f'href="/kosodate/interview/{case_id}"' in page.text
+    assert f"/cases/{case_id}/actions/book_interview" not in page.text
+    # The generic action screen forwards there too, instead of booking around capacity.
+    forwarded = client.get(f"/cases/{case_id}/actions/book_interview")
+    assert forwarded.status_code == 302
+    assert forwarded.headers["Location"].endswith(f"/kosodate/interview/{case_id}")
