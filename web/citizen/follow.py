@@ -273,7 +273,7 @@ def action(case_id: str, trigger: str) -> tuple[str, int] | Response:
     with session() as s:
         record, proc, spec = _action_allowed(s, case_id, trigger)
         if (proc.id, trigger) in DEDICATED_PAGES:
-            return redirect(action_url(proc.id, record.id, trigger))
+            return redirect(action_url(proc.id, record.id, trigger))  # type: ignore[return-value]
         error = None
         if request.method == "POST":
             comment = request.form.get("comment", "").strip()[:1000] or None

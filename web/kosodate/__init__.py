@@ -15,10 +15,9 @@ bp = Blueprint("kosodate", __name__, url_prefix="/kosodate")
 PUBLIC_ENDPOINTS: frozenset[str] = frozenset()
 """No childcare route is open without a login."""
 
+from web.citizen.follow import dedicated_page  # noqa: E402
 from web.kosodate import allocation as allocation  # noqa: E402 - the imports register routes
 from web.kosodate import interview as interview  # noqa: E402
-
-from web.citizen.follow import dedicated_page  # noqa: E402
 
 # Booking and cancelling go through the slot page, which holds a seat in the same step.
 dedicated_page("ninshin-todoke", "book_interview", "kosodate.interview")
