@@ -16,6 +16,7 @@ from adapters.exchange import CoreBusiness
 from adapters.mock.core_schema import (
     BusinessSpec,
     FieldSpec,
+    FieldType,
     KindSpec,
     choice,
     day,
@@ -49,6 +50,49 @@ DAMAGE_GRADES = (
     "準半壊に至らない（一部損壊）",
 )
 CHILD_REARING_PAYMENT = ("全部支給", "一部支給", "全部停止")
+PENSION_SCHEMES = ("厚生年金", "国民年金", "私立学校教職員共済")
+"""Schemes of a recipient paid by the municipality (public servants are paid by their
+employer, so their mutual-aid schemes end the entitlement here)."""
+ENTITLEMENT_END_REASONS = (
+    "市外への転出",
+    "公務員となった",
+    "児童を監護しなくなった",
+    "児童の施設入所・里親委託",
+    "受給者の変更",
+    "その他",
+)
+CARE_REASONS = (
+    "就労",
+    "妊娠・出産",
+    "疾病・負傷",
+    "障害",
+    "親族の介護・看護",
+    "災害の復旧",
+    "求職活動",
+    "就学",
+    "虐待・DVのおそれ",
+    "育児休業中の継続利用",
+)
+"""保育を必要とする事由 (子ども・子育て支援法施行規則 1条の5)."""
+
+
+def optional_reference(name: str, label_ja: str, refers_to: str) -> FieldSpec:
+    """A reference that may be absent; when present it must name an existing record."""
+    return FieldSpec(name, FieldType.REFERENCE, label_ja, required=False, refers_to=refers_to)
+
+
+def optional_residents(name: str, label_ja: str) -> FieldSpec:
+    """A list of resident numbers that may be absent (not empty when present)."""
+    return FieldSpec(name, FieldType.RESIDENT_NUMBERS, label_ja, required=False)
+
+
+def recipient_link(label_ja: str = "受給者の宛名番号") -> tuple[FieldSpec, FieldSpec]:
+    """What ties a follow-up record to the recipient: the 受給者番号, which must exist, and
+    the recipient's 宛名番号, which must be the one of that recipient record."""
+    return (
+        reference("recipient_number", "受給者番号", "recipient"),
+        resident("resident_number", label_ja),
+    )
 
 
 def _kind(
@@ -89,6 +133,124 @@ JIDOU_TEATE = BusinessSpec(
             day("decided_on", "認定日"),
             flag("public_funds_account", "公金受取口座の利用", required=False),
         ),
+        # 額改定 (法9条): an increase is claimed, a decrease notified; the amount is the new
+        # total over every paid child, from the month of the revision.
+        _kind(
+            "amount_revision", "額改定", "revision_number", "額改定番号", "JK{n:07d}",
+            *recipient_link(),
+            choice("revision_kind", "改定の種類", "増額", "減額"),
+            residents("children", "改定後の支給対象児童の宛名番号"),
+            integer("monthly_amount", "改定後の月額（円）"),
+            month("revised_from", "改定月"),
+            day("event_date", "改定事由の発生日"),
+            day("decided_on", "改定日"),
+            ordered=(("event_date", "decided_on"),),
+        ),
+        # 氏名・住所等変更届 (施行規則5条, 6条): which particulars changed, and when.
+        _kind(
+            "change_notice", "氏名・住所等変更届", "notice_number", "変更届受理番号", "JH{n:07d}",
+            *recipient_link(),
+            flag("name_changed", "氏名の変更"),
+            flag("address_changed", "住所の変更（市内転居）"),
+            flag("bank_changed", "振込先口座の変更"),
+            flag("spouse_changed", "配偶者の変更"),
+            flag("pension_changed", "加入年金の変更"),
+            flag("child_address_changed", "別居児童の住所の変更"),
+            choice("new_pension_scheme", "変更後の年金", *PENSION_SCHEMES, required=False),
+            flag("public_funds_account", "公金受取口座の利用", required=False),
+            day("changed_on", "変更日"),
+            day("received_on", "受理日"),
+            ordered=(("changed_on", "received_on"),),
+        ),
+        # 受給事由消滅届 (施行規則7条): paid up to the month of the event (法8条2項).
+        _kind(
+            "entitlement_end", "受給事由消滅", "end_number", "消滅届受理番号", "JS{n:07d}",
+            *recipient_link(),
+            choice("reason", "消滅の事由", *ENTITLEMENT_END_REASONS),
+            day("event_date", "事由の発生日（転出予定日など）"),
+            month("last_paid_month", "最終支給月"),
+            day("received_on", "受理日"),
+        ),
+        # 未支払の児童手当 (法12条): the deceased recipient's record, claimed by the person
+        # who now brings up the children.
+        _kind(
+            "unpaid_claim", "未支払児童手当の支給", "unpaid_number", "未支払請求番号", "JM{n:07d}",
+            *recipient_link("亡くなった受給者の宛名番号"),
+            resident("claimant_resident_number", "請求者の宛名番号"),
+            residents("children", "請求者が監護する児童の宛名番号"),
+            day("date_of_death", "受給者の死亡日"),
+            integer("unpaid_amount", "未支払の額（円）", minimum=1),
+            text("unpaid_months", "未支払の対象月"),
+            day("payment_date", "支払予定日"),
+            day("decided_on", "支給決定日"),
+            ordered=(("date_of_death", "decided_on"),),
+        ),
+        # 寄附の申出 (法20条): the municipality receives the donated part on the recipient's
+        # behalf from the payment month given.
+        _kind(
+            "donation", "寄附の申出", "donation_number", "寄附番号", "JD{n:07d}",
+            *recipient_link(),
+            choice("scope", "寄附する額", "各支払月の全額", "各支払月の一部"),
+            integer("amount_per_payment", "各支払月の寄附額（円）", required=False, minimum=1),
+            month("first_payment_month", "寄附を始める支払月"),
+            day("received_on", "受理日"),
+        ),
+        _kind(
+            "donation_change", "寄附の変更・撤回", "donation_change_number", "寄附変更番号",
+            "JE{n:07d}",
+            *recipient_link(),
+            reference("donation_number", "寄附番号", "donation"),
+            choice("change_kind", "申出の内容", "額の変更", "撤回"),
+            choice("scope", "変更後の寄附の額", "各支払月の全額", "各支払月の一部",
+                   required=False),
+            integer("amount_per_payment", "変更後の各支払月の寄附額（円）", required=False,
+                    minimum=1),
+            month("from_payment_month", "変更・撤回する支払月"),
+            day("received_on", "受理日"),
+        ),
+        # 学校給食費等の徴収 (法21条): fees for children up to lower-secondary school paid
+        # from the allowance at the recipient's request.
+        _kind(
+            "fee_collection", "学校給食費等の徴収", "collection_number", "徴収番号", "JC{n:07d}",
+            *recipient_link(),
+            residents("children", "費用を徴収する児童の宛名番号"),
+            flag("school_lunch", "学校給食費"),
+            flag("school_supplies", "学用品費等"),
+            flag("nursery_fee", "保育料"),
+            flag("after_school", "放課後児童クラブ利用料"),
+            choice("scope", "徴収する額", "費用の全額", "各支払月の定額"),
+            integer("amount_per_payment", "各支払月に充てる額（円）", required=False, minimum=1),
+            month("first_payment_month", "徴収を始める支払月"),
+            day("received_on", "受理日"),
+        ),
+        _kind(
+            "fee_collection_change", "学校給食費等の徴収の変更・中止",
+            "collection_change_number", "徴収変更番号", "JF{n:07d}",
+            *recipient_link(),
+            reference("collection_number", "徴収番号", "fee_collection"),
+            choice("change_kind", "申出の内容", "変更", "中止"),
+            optional_residents("children", "変更後に費用を徴収する児童の宛名番号"),
+            flag("school_lunch", "学校給食費", required=False),
+            flag("school_supplies", "学用品費等", required=False),
+            flag("nursery_fee", "保育料", required=False),
+            flag("after_school", "放課後児童クラブ利用料", required=False),
+            choice("scope", "徴収する額", "費用の全額", "各支払月の定額", required=False),
+            integer("amount_per_payment", "各支払月に充てる額（円）", required=False, minimum=1),
+            month("from_payment_month", "変更・中止する支払月"),
+            day("received_on", "受理日"),
+        ),
+        # 現況届 (施行規則4条): since 2022 only from recipients the registers cannot check.
+        _kind(
+            "status_report", "現況届", "report_number", "現況届受付番号", "JG{n:07d}",
+            *recipient_link(),
+            integer("report_year", "年度", minimum=2000, maximum=2100),
+            residents("children", "監護している児童の宛名番号"),
+            flag("lives_at_registered_address", "住民票の住所に居住"),
+            choice("pension_scheme", "6月1日の加入年金", *PENSION_SCHEMES),
+            day("received_on", "受理日"),
+            day("checked_on", "確認日"),
+            ordered=(("received_on", "checked_on"),),
+        ),
     ),
 )  # fmt: skip
 
@@ -116,6 +278,23 @@ KODOMO_KOSODATE = BusinessSpec(
             text("facility", "内定した施設", required=False),
             month("start_month", "利用開始希望月"),
             day("decided_on", "決定日"),
+        ),
+        # 保育の現況届: the yearly check that the need for care still holds, against the
+        # child's certification.
+        _kind(
+            "status_report", "現況届", "report_number", "現況届受付番号", "KG{n:07d}",
+            reference("certification_number", "認定番号", "certification"),
+            resident("resident_number", "子どもの宛名番号"),
+            resident("guardian_resident_number", "保護者の宛名番号"),
+            integer("report_year", "年度", minimum=2000, maximum=2100),
+            text("facility", "利用している施設"),
+            choice("guardian_reason", "保護者の保育を必要とする事由", *CARE_REASONS),
+            integer("guardian_hours_per_month", "保護者の月の就労時間", required=False,
+                    maximum=400),
+            flag("situation_changed", "事由・就労状況の変更"),
+            day("received_on", "受理日"),
+            day("checked_on", "確認日"),
+            ordered=(("received_on", "checked_on"),),
         ),
     ),
 )  # fmt: skip

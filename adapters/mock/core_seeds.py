@@ -12,7 +12,10 @@
 - Personas (see ``personas.md``): ``care_renewal`` holds a 要介護2 certification expiring
   at the end of the month about 45 days after ``today`` (inside the 60-day renewal
   window); ``single_parent`` receives 児童扶養手当 (一部支給) for her two children;
-  ``elderly_alone`` and ``care_renewal`` live on pensions (non-taxable or low income).
+  ``elderly_alone`` and ``care_renewal`` live on pensions (non-taxable or low income);
+  ``family_expecting``'s 2-year-old (佐藤 陽菜) goes to nursery under a 3号 certification
+  (保育標準時間) from 1 April of the fiscal year until the day before her third birthday,
+  so the family's 保育の現況届 has a 認定番号 to be registered against.
 
 Everything is drawn from a generator seeded from the population's seed, so the seeded
 records are as reproducible as the residents.
@@ -194,6 +197,39 @@ def _seed_child_rearing(fuyou: MockCoreSystem, population: Population) -> None:
     )
 
 
+def _fiscal_year_start(today: date) -> date:
+    return date(today.year if today.month >= 4 else today.year - 1, 4, 1)
+
+
+def _seed_childcare(kodomo: MockCoreSystem, population: Population) -> None:
+    persona = population.persona("family_expecting")
+    child = next(
+        r
+        for r in population.residents
+        if r.household_number == persona.household_number and r.relationship is Relationship.CHILD
+    )
+    born = child.birth_date.as_date()
+    if born is None:  # the persona's child has a full birth date; never invent one
+        return
+    valid_from = max(_fiscal_year_start(population.today), born)
+    valid_until = add_years(born, 3) - timedelta(days=1)
+    decided_on = valid_from - timedelta(days=50)
+    kodomo.preload(
+        f"seed:certification:{child.resident_number}",
+        {
+            "kind": "certification",
+            "resident_number": child.resident_number,
+            "guardian_resident_number": persona.resident_number,
+            "certification_class": "3号",
+            "care_hours": "保育標準時間",
+            "valid_from": valid_from.isoformat(),
+            "valid_until": valid_until.isoformat(),
+            "decided_on": decided_on.isoformat(),
+        },
+        _morning(decided_on),
+    )
+
+
 def seeded_core_systems(
     population: Population,
     *,
@@ -205,4 +241,5 @@ def seeded_core_systems(
     _seed_taxes(systems["zeimu"], population)
     _seed_care(systems["kaigo-hoken"], population)
     _seed_child_rearing(systems["jidou-fuyou-teate"], population)
+    _seed_childcare(systems["kodomo-kosodate"], population)
     return systems

@@ -23,6 +23,10 @@ from adapters.mock.faults import FaultKind, FaultPlan
 from tests.adapters.conftest import NOON, FakeTime
 
 CLAIMANT, NEWBORN = "1000000201", "1000000203"
+ALLOWANCE_KINDS = (
+    "recipient, amount_revision, change_notice, entitlement_end, unpaid_claim, donation, "
+    "donation_change, fee_collection, fee_collection_change, status_report"
+)
 
 
 def claim(**changes: object) -> dict[str, object]:
@@ -123,8 +127,11 @@ def test_a_malformed_record_is_refused_for_good_with_every_problem(
 @pytest.mark.parametrize(
     ("record", "problem"),
     [
-        ({"resident_number": CLAIMANT}, "kind: must be one of recipient, not None"),
-        (claim(kind="certification"), "kind: must be one of recipient, not 'certification'"),
+        ({"resident_number": CLAIMANT}, f"kind: must be one of {ALLOWANCE_KINDS}, not None"),
+        (
+            claim(kind="certification"),
+            f"kind: must be one of {ALLOWANCE_KINDS}, not 'certification'",
+        ),
         (claim(resident_number="12345"), "must be a resident number of 10 digits"),
         (claim(children=[NEWBORN, NEWBORN]), "distinct"),
         (claim(monthly_amount=-1), "must be at least 0"),
@@ -149,7 +156,44 @@ def test_a_blank_idempotency_key_is_refused(jidou: MockCoreSystem) -> None:
 # One valid record per kind of every business that takes registrations. A value "@kind"
 # stands for the identifier of the record of that kind registered just before.
 SAMPLES: dict[str, list[dict[str, object]]] = {
-    "jidou-teate": [claim()],
+    "jidou-teate": [
+        claim(),
+        {"kind": "amount_revision", "recipient_number": "@recipient",
+         "resident_number": CLAIMANT, "revision_kind": "増額",
+         "children": [NEWBORN, "1000000204"], "monthly_amount": 30_000,
+         "revised_from": "2025-09", "event_date": "2025-08-10", "decided_on": "2025-08-20"},
+        {"kind": "change_notice", "recipient_number": "@recipient", "resident_number": CLAIMANT,
+         "name_changed": False, "address_changed": True, "bank_changed": True,
+         "spouse_changed": False, "pension_changed": False, "child_address_changed": False,
+         "public_funds_account": True, "changed_on": "2025-09-01",
+         "received_on": "2025-09-05"},
+        {"kind": "entitlement_end", "recipient_number": "@recipient",
+         "resident_number": CLAIMANT, "reason": "市外への転出", "event_date": "2026-03-28",
+         "last_paid_month": "2026-03", "received_on": "2026-03-10"},
+        {"kind": "unpaid_claim", "recipient_number": "@recipient", "resident_number": CLAIMANT,
+         "claimant_resident_number": "1000000202", "children": [NEWBORN],
+         "date_of_death": "2025-11-05", "unpaid_amount": 30_000,
+         "unpaid_months": "2025-10〜2025-11", "payment_date": "2025-12-12",
+         "decided_on": "2025-11-28"},
+        {"kind": "donation", "recipient_number": "@recipient", "resident_number": CLAIMANT,
+         "scope": "各支払月の一部", "amount_per_payment": 10_000,
+         "first_payment_month": "2025-10", "received_on": "2025-09-05"},
+        {"kind": "donation_change", "recipient_number": "@recipient",
+         "resident_number": CLAIMANT, "donation_number": "@donation", "change_kind": "撤回",
+         "from_payment_month": "2026-02", "received_on": "2025-12-20"},
+        {"kind": "fee_collection", "recipient_number": "@recipient",
+         "resident_number": CLAIMANT, "children": [NEWBORN], "school_lunch": False,
+         "school_supplies": False, "nursery_fee": True, "after_school": False,
+         "scope": "各支払月の定額", "amount_per_payment": 20_000,
+         "first_payment_month": "2025-10", "received_on": "2025-09-05"},
+        {"kind": "fee_collection_change", "recipient_number": "@recipient",
+         "resident_number": CLAIMANT, "collection_number": "@fee_collection",
+         "change_kind": "中止", "from_payment_month": "2026-04", "received_on": "2026-03-02"},
+        {"kind": "status_report", "recipient_number": "@recipient",
+         "resident_number": CLAIMANT, "report_year": 2025, "children": [NEWBORN],
+         "lives_at_registered_address": False, "pension_scheme": "厚生年金",
+         "received_on": "2025-06-20", "checked_on": "2025-06-27"},
+    ],
     "kodomo-kosodate": [
         {"kind": "certification", "resident_number": "1000000103",
          "guardian_resident_number": "1000000102", "certification_class": "3号",
@@ -158,6 +202,11 @@ SAMPLES: dict[str, list[dict[str, object]]] = {
         {"kind": "allocation", "certification_number": "@certification",
          "resident_number": "1000000103", "result": "内定", "facility": "国立市立なかよし保育園",
          "start_month": "2025-04", "decided_on": "2025-02-10"},
+        {"kind": "status_report", "certification_number": "@certification",
+         "resident_number": "1000000103", "guardian_resident_number": "1000000102",
+         "report_year": 2025, "facility": "国立市立なかよし保育園", "guardian_reason": "就労",
+         "guardian_hours_per_month": 140, "situation_changed": False,
+         "received_on": "2025-06-16", "checked_on": "2025-06-30"},
     ],
     "jidou-fuyou-teate": [
         {"kind": "recipient", "resident_number": "1000000501",
@@ -247,6 +296,87 @@ def test_a_reference_must_exist_and_belong_to_the_same_resident() -> None:
         kaigo.register(
             "cert", certification | {"insured_number": number, "valid_until": "2025-04-30"}
         )
+
+
+def _allowance_with_recipient() -> tuple[MockCoreSystem, str]:
+    jidou = MockCoreSystem(BUSINESSES["jidou-teate"])
+    return jidou, jidou.register("recipient", claim()).record_id
+
+
+def _follow_up(kind: str) -> dict[str, object]:
+    (sample,) = [s for s in SAMPLES["jidou-teate"] if s["kind"] == kind]
+    return dict(sample)
+
+
+@pytest.mark.parametrize(
+    "kind",
+    [
+        "amount_revision",
+        "change_notice",
+        "entitlement_end",
+        "unpaid_claim",
+        "donation",
+        "fee_collection",
+        "status_report",
+    ],
+)
+def test_a_follow_up_for_an_unknown_recipient_is_refused_for_good(kind: str) -> None:
+    jidou, number = _allowance_with_recipient()
+    record = _follow_up(kind) | {"recipient_number": "JT9999999"}
+    with pytest.raises(RecordRejectedError) as caught:
+        jidou.register(f"{kind}:1", record)
+    assert caught.value.problems == (
+        "recipient_number (受給者番号): refers to no recipient record 'JT9999999'",
+    )
+    assert not isinstance(caught.value, PartnerError)  # the worker fails it for staff
+    del record["recipient_number"]
+    with pytest.raises(RecordRejectedError, match=r"recipient_number \(受給者番号\): is required"):
+        jidou.register(f"{kind}:1", record)
+    other = _follow_up(kind) | {"recipient_number": number, "resident_number": "1000000801"}
+    with pytest.raises(RecordRejectedError, match="belongs to another resident"):
+        jidou.register(f"{kind}:1", other)
+    assert [r["kind"] for r in jidou.records()] == ["recipient"]
+    result = jidou.register(f"{kind}:1", _follow_up(kind) | {"recipient_number": number})
+    assert result.created  # the refused attempts did not spend the key
+    again = jidou.register(f"{kind}:1", _follow_up(kind) | {"recipient_number": number})
+    assert (again.record_id, again.created) == (result.record_id, False)
+    assert len(jidou.records(kind)) == 1
+
+
+@pytest.mark.parametrize(
+    ("kind", "field", "refers_to"),
+    [
+        ("donation_change", "donation_number", "donation"),
+        ("fee_collection_change", "collection_number", "fee_collection"),
+    ],
+)
+def test_a_change_must_refer_to_the_recipients_own_offer(
+    kind: str, field: str, refers_to: str
+) -> None:
+    jidou, number = _allowance_with_recipient()
+    with pytest.raises(RecordRejectedError, match=f"refers to no {refers_to} record 'JD0'"):
+        jidou.register("change", _follow_up(kind) | {"recipient_number": number, field: "JD0"})
+    someone = jidou.register("other", claim(resident_number="1000000801")).record_id
+    theirs = jidou.register(
+        "theirs",
+        _follow_up(refers_to) | {"recipient_number": someone, "resident_number": "1000000801"},
+    ).record_id
+    with pytest.raises(RecordRejectedError, match="belongs to another resident"):
+        jidou.register("change", _follow_up(kind) | {"recipient_number": number, field: theirs})
+
+
+def test_the_childcare_status_report_needs_the_childs_certification() -> None:
+    kodomo = MockCoreSystem(BUSINESSES["kodomo-kosodate"])
+    certification, _allocation, report = SAMPLES["kodomo-kosodate"]
+    with pytest.raises(RecordRejectedError, match="refers to no certification record 'KK0000001'"):
+        kodomo.register("report", report | {"certification_number": "KK0000001"})
+    number = kodomo.register("cert", certification).record_id
+    with pytest.raises(RecordRejectedError, match="belongs to another resident"):
+        kodomo.register(
+            "report", report | {"certification_number": number, "resident_number": "1000000203"}
+        )
+    with pytest.raises(RecordRejectedError, match="guardian_reason"):
+        kodomo.register("report", report | {"certification_number": number, "guardian_reason": "x"})
 
 
 def test_lost_reply_after_commit_is_reconciled_by_lookup(
