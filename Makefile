@@ -30,8 +30,11 @@ typecheck:
 unit:
 	$(BIN)/pytest -q -n 2 --dist loadfile
 
+## Benchmarks: each prints its own figures and the ratio to a baseline measured in the same run.
 bench: setup
 	$(BIN)/python bench/engine.py
+	$(BIN)/python bench/pdf.py
+	$(BIN)/python bench/worklist.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
