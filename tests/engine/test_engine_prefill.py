@@ -9,7 +9,7 @@ import pytest
 from adapters.mock.world import DemoWorld
 from engine.config import load_settings
 from engine.definitions.loader import Catalog
-from engine.prefill import prefill
+from engine.prefill import _school_starts, prefill
 from engine.runtime import load_procedures
 from forms import validate_payload
 
@@ -109,3 +109,127 @@ def test_partly_unknown_birth_date_is_left_empty_not_invented(
     assert "birth_date" not in result.data
     assert "birth_date" not in result.prefilled
     assert result.data["name"] == unknown.name.full
+
+
+def _childcare(world: DemoWorld, catalog: Catalog, pid: str, key: str) -> dict[str, object]:
+    persona = world.population.persona(key)
+    return prefill(
+        catalog.get(pid).form,
+        persona.resident_number,
+        registry=world.resident_registry,
+        today=TODAY,
+    ).data
+
+
+def test_childcare_forms_take_the_youngest_child_and_the_parents(
+    world: DemoWorld, catalog: Catalog
+) -> None:
+    persona = world.population.persona("newborn_family")
+    household = world.resident_registry.household(
+        world.population.resident(persona.resident_number).household_number
+    )
+    assert household is not None
+    father, mother, baby = household.members
+    born = (TODAY - dt.timedelta(days=5)).isoformat()
+    cert = prefill(
+        catalog.get("hoiku-shikyuu-nintei").form,
+        persona.resident_number,
+        registry=world.resident_registry,
+        today=TODAY,
+    )
+    assert cert.data["child"] == {
+        "name": baby.name.full,
+        "kana": baby.name.full_kana,
+        "birth_date": born,
+        "sex": "male",
+        "relationship": "jisshi",
+    }
+    assert cert.data["has_other_parent"] is True
+    assert cert.data["other_parent"]["birth_date"] == mother.birth_date.as_date().isoformat()  # type: ignore[union-attr]
+    assert "household" not in cert.data  # nobody besides the parents and the baby
+    assert {"child.name", "has_other_parent", "other_parent.birth_date"} <= cert.prefilled
+    place = _childcare(world, catalog, "hoiku-riyou-moushikomi", "newborn_family")
+    assert (place["child_name"], place["child_birth_date"]) == (baby.name.full, born)
+    assert place["single_parent"] is False
+    assert place["young_children"] == 1
+    # A row keeps only what the group asks: no kana or sex in the guardians' rows.
+    assert place["guardians"] == [
+        {"name": father.name.full, "relationship": "father"},
+        {"name": mother.name.full, "relationship": "mother"},
+    ]
+    errors = {
+        e.path for e in validate_payload(catalog.get("hoiku-riyou-moushikomi").form, place).errors
+    }
+    assert not {"child_name", "child_kana", "single_parent", "young_children"} & errors
+    assert "guardians[0].name" not in errors
+    assert "guardians[0].reason" in errors  # work is for the resident to say
+
+
+def test_the_spouse_filing_is_the_mother_and_the_head_the_father(
+    world: DemoWorld, catalog: Catalog
+) -> None:
+    place = _childcare(world, catalog, "hoiku-riyou-moushikomi", "family_expecting")
+    assert [g["relationship"] for g in place["guardians"]] == ["mother", "father"]  # type: ignore[attr-defined]
+    assert place["young_children"] == 1  # the 2-year-old; the baby is not born yet
+
+
+def test_children_at_school_are_the_other_household_members(
+    world: DemoWorld, catalog: Catalog
+) -> None:
+    cert = _childcare(world, catalog, "hoiku-shikyuu-nintei", "third_child_family")
+    assert "child" not in cert  # no child under school age: the form's child is asked
+    others = cert["household"]
+    assert isinstance(others, list)
+    assert [(o["relationship"], TODAY.year - int(o["birth_date"][:4])) for o in others] == [
+        ("子", 20),
+        ("子", 17),
+        ("子", 13),
+    ]
+    assert all(set(o) == {"name", "relationship", "birth_date"} for o in others)
+    assert "young_children" not in _childcare(
+        world, catalog, "hoiku-riyou-moushikomi", "third_child_family"
+    )  # none under school age: not answered with a 0
+
+
+def test_a_single_parent_is_not_declared_by_the_registry(
+    world: DemoWorld, catalog: Catalog
+) -> None:
+    # No spouse registered may still be a partner: the registry does not say "single".
+    place = _childcare(world, catalog, "hoiku-riyou-moushikomi", "single_parent")
+    assert "single_parent" not in place
+    assert len(place["guardians"]) == 1  # type: ignore[arg-type]
+    cert = _childcare(world, catalog, "hoiku-shikyuu-nintei", "single_parent")
+    assert "has_other_parent" not in cert
+    # A grown-up child filing is no parent in the registry: no child, no guardians.
+    flood = _childcare(world, catalog, "hoiku-riyou-moushikomi", "flood_household")
+    persona = world.population.persona("flood_household")
+    son = next(
+        r
+        for r in world.population.residents
+        if r.household_number == world.population.resident(persona.resident_number).household_number
+        and r.relationship.value == "子"
+    )
+    own = prefill(
+        catalog.get("hoiku-riyou-moushikomi").form,
+        son.resident_number,
+        registry=world.resident_registry,
+        today=TODAY,
+    )
+    assert "guardians" not in own.data
+    assert "child_name" not in own.data
+    assert "child_name" not in flood  # the parents there have only a grown-up son
+    assert [g["relationship"] for g in flood["guardians"]] == ["father", "mother"]  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("birth", "first_day"),
+    [
+        (dt.date(2020, 4, 1), dt.date(2026, 4, 1)),  # 早生まれ: with the year before
+        (dt.date(2020, 4, 2), dt.date(2027, 4, 1)),
+        (dt.date(2021, 3, 31), dt.date(2027, 4, 1)),
+    ],
+)
+def test_school_starts_the_april_after_the_sixth_birthday(
+    birth: dt.date, first_day: dt.date
+) -> None:
+    assert _school_starts(birth) == first_day

@@ -2,8 +2,9 @@
 
 Modules: :mod:`web.citizen.browse` (home, search, life events, procedure pages),
 :mod:`web.citizen.login` (card login and logout), :mod:`web.citizen.filing` (steps,
-check answers, signing, filing) and :mod:`web.citizen.follow` (confirmation, my
-applications, a case, correction, withdrawal). Screens are described in
+check answers, signing, filing), :mod:`web.citizen.follow` (confirmation, my
+applications, a case, correction, withdrawal) and :mod:`web.citizen.preentry` (a draft's
+QR code to continue at the counter). Screens are described in
 ``docs/screens-resident.md``.
 """
 
@@ -13,4 +14,10 @@ from flask import Blueprint
 
 bp = Blueprint("citizen", __name__)
 
-from web.citizen import browse, filing, follow, login  # noqa: E402,F401  # register the views
+from web.citizen import (  # noqa: E402,F401  # register the views
+    browse,
+    filing,
+    follow,
+    login,
+    preentry,
+)

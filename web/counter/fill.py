@@ -9,6 +9,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from sqlmodel import Session
 from werkzeug.wrappers import Response as WerkzeugResponse
 
+from engine.definitions.models import Procedure
 from engine.files import FileRejected, store_upload
 from engine.visits import (
     IDENTITY_METHODS,
@@ -26,6 +27,7 @@ from forms.render.names import field_input_name
 from forms.spec import FieldSpec, LocalizedText
 from web.counter import bp
 from web.counter.bundles import (
+    Bundle,
     build_bundle,
     leaves,
     life_events,
@@ -73,7 +75,12 @@ def events(visit_id: str) -> WerkzeugResponse | str:
                     answers[pid] = seal(
                         runtime, proc, prefilled(runtime, session, proc, visit.resident_id)
                     )
-            visit.answers = {k: v for k, v in answers.items() if k in procs}
+            # What one procedure already has from a source, another taking the same source
+            # gets too (an answer typed before a procedure was added is not asked again).
+            kept = {p.id: p for p in (runtime.catalog.get(pid) for pid in procs)}
+            current = {pid: unseal(runtime, kept[pid], answers[pid]) for pid in procs}
+            share_by_source(list(kept.values()), current)
+            visit.answers = {pid: seal(runtime, kept[pid], current[pid]) for pid in procs}
             session.add(visit)
             return redirect(url_for("counter.fill", visit_id=visit_id))
         proposed: dict[str, dict[str, Any]] = {}
@@ -109,7 +116,8 @@ def fill(visit_id: str) -> WerkzeugResponse | tuple[str, int]:
         if not procs:
             return redirect(url_for("counter.events", visit_id=visit_id))
         answers = {p.id: unseal(runtime, p, visit.answers.get(p.id, {})) for p in procs}
-        bundle = build_bundle(procs, answers, today)
+        share_by_source(procs, answers)
+        bundle = ask_once(procs, answers, build_bundle(procs, answers, today))
         show_errors = False
         upload_errors: list[FieldError] = []
         if request.method == "POST" and bundle.form is not None:
@@ -147,11 +155,11 @@ def fill(visit_id: str) -> WerkzeugResponse | tuple[str, int]:
             session.add(visit)
             if action:
                 keep = bundle.form
-                bundle = build_bundle(procs, answers, today)
+                bundle = ask_once(procs, answers, build_bundle(procs, answers, today))
                 if keep is not None and bundle.form is not None:
                     bundle.form = keep  # the same questions as before the row changed
             else:
-                bundle = build_bundle(procs, answers, today)
+                bundle = ask_once(procs, answers, build_bundle(procs, answers, today))
                 show_errors = True
         if bundle.form is None and request.method == "POST":
             return redirect(url_for("counter.review", visit_id=visit_id))
@@ -189,6 +197,67 @@ def fill(visit_id: str) -> WerkzeugResponse | tuple[str, int]:
             ),
             422 if errors else 200,
         )
+
+
+def ask_once(procs: list[Procedure], answers: dict[str, dict[str, Any]], bundle: Bundle) -> Bundle:
+    """Ask once what several procedures take from the same prefill source.
+
+    When the source had nothing (the registry holds no phone number), each procedure
+    still misses the answer, under its own question (``claimant.phone``,
+    ``guardian.phone``). Only the first is asked; the others are left out of the form
+    and their errors, and :func:`share_by_source` copies the answer to them once typed.
+    A question shared by several procedures under one id, or holding an answer (an
+    invalid one must be corrected where it is), is left as it is.
+    """
+    if bundle.form is None:
+        return bundle
+    key_of = {(pid, fid): k for k, owners in bundle.owners.items() for pid, fid in owners}
+    asked = {e.path for e in bundle.errors}
+    first: set[str] = set()
+    drop: set[str] = set()  # bundle paths left out: answered from the first
+    for proc in procs:
+        for path, spec in proc.form.iter_fields():
+            if not spec.prefill or "[]" in path or spec.fields:
+                continue
+            fid, _, rest = path.partition(".")
+            key = key_of.get((proc.id, fid))
+            if key is None:
+                continue
+            where = key + (f".{rest}" if rest else "")
+            if where not in asked or _value(answers[proc.id], path) not in (None, ""):
+                continue
+            if spec.prefill not in first:
+                first.add(spec.prefill)
+            elif len(bundle.owners[key]) == 1:
+                drop.add(where)
+    if not drop:
+        return bundle
+    steps = []
+    for step in bundle.form.steps:
+        fields = [f for f in (_without(f, f.id, drop) for f in step.fields) if f is not None]
+        if fields:
+            steps.append(step.model_copy(update={"fields": tuple(fields)}))
+    errors = [e for e in bundle.errors if e.path not in drop]
+    form = bundle.form.model_copy(update={"steps": tuple(steps)})
+    return Bundle(form, bundle.owners, bundle.data, errors)
+
+
+def _value(data: Any, path: str) -> Any:
+    for part in path.split("."):
+        if not isinstance(data, dict):
+            return None
+        data = data.get(part)
+    return data
+
+
+def _without(spec: FieldSpec, path: str, drop: set[str]) -> FieldSpec | None:
+    """``spec`` (at ``path`` in the bundle form) without the fields at ``drop``."""
+    if path in drop:
+        return None
+    if not spec.fields or spec.repeat is not None:
+        return spec
+    kept = [g for g in (_without(f, f"{path}.{f.id}", drop) for f in spec.fields) if g]
+    return spec.model_copy(update={"fields": tuple(kept)})
 
 
 def _uploads(
