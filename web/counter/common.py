@@ -60,8 +60,8 @@ QR_PREFIX = "madoguchi:pre-entry:"
 
 def pre_entry_draft(code: str) -> Draft | None:
     """The open, unexpired draft a pre-entry QR code names, or None."""
-    code = code.strip()
-    draft_id = code.removeprefix(QR_PREFIX)
+    # Read aloud, the code comes in groups of four: any spaces or hyphens are dropped.
+    draft_id = re.sub(r"[\s\-]", "", code.strip().removeprefix(QR_PREFIX)).lower()
     if not re.fullmatch(r"[0-9a-f]{32}", draft_id):
         return None
     with db_session() as session:

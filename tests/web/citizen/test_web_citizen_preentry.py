@@ -145,9 +145,11 @@ def test_the_clerk_scanning_the_code_opens_the_visit_with_the_answers(
     assert answers["has_spouse"] is True
     assert answers["claim_reason"] == "birth"
     assert answers["claimant"]["name"] == "高橋\u3000大輔"
-    # Read aloud and typed without the spaces, the code opens the same draft.
+    # Read aloud and typed with or without the spaces, the code opens the same draft.
     typed = _scan(_clerk(citizen_app), spoken_code(draft_id).replace(" ", ""), NEWBORN[1])
     assert "/visits/" in typed
+    spaced = _scan(_clerk(citizen_app), spoken_code(draft_id).upper(), NEWBORN[1])
+    assert "/visits/" in spaced
     # A wrong PIN opens nothing: the code says who, the card proves it.
     refused = _scan(_clerk(citizen_app), pre_entry_payload(draft_id), "0000")
     assert "/visits/" not in refused
