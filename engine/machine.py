@@ -118,3 +118,37 @@ def mermaid(proc: Procedure, current: str | None = None) -> str:
         lines.append("    classDef current fill:#0017c1,color:#fff,font-weight:bold")
         lines.append(f"    class {current} current")
     return "\n".join(lines)
+
+
+def _dot_id(name: str) -> str:
+    return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def graphviz_dot(proc: Procedure, current: str | None = None) -> str:
+    """The workflow as a Graphviz DOT digraph (state labels in Japanese), ``current`` marked.
+
+    The staff case page renders it to SVG with ``dot`` (the same states and transitions as
+    :func:`mermaid`, which the docs use).
+    """
+    wf = proc.workflow
+    lines = [
+        "digraph workflow {",
+        '  graph [rankdir=LR, fontname="IPAexGothic", bgcolor="transparent", nodesep=0.3];',
+        '  node [shape=box, style="rounded,filled", fillcolor="#ffffff", color="#4d4d4d",'
+        ' fontname="IPAexGothic", fontsize=11];',
+        '  edge [fontname="IPAexGothic", fontsize=9, color="#666666", fontcolor="#333333"];',
+        '  start [shape=point, width=0.15, label=""];',
+        f"  start -> {_dot_id(wf.initial)};",
+    ]
+    for s in wf.states:
+        attrs = [f"label={_dot_id(s.label.ja)}"]
+        if s.id == current:
+            attrs += ['fillcolor="#0017c1"', 'fontcolor="#ffffff"', "penwidth=2"]
+        elif s.terminal:
+            attrs.append("peripheries=2")
+        lines.append(f"  {_dot_id(s.id)} [{', '.join(attrs)}];")
+    for t in wf.transitions:
+        for src in t.source:
+            lines.append(f"  {_dot_id(src)} -> {_dot_id(t.dest)} [label={_dot_id(t.label.ja)}];")
+    lines.append("}")
+    return "\n".join(lines)

@@ -10,8 +10,9 @@ PYTHON=${PYTHON:-python3}
 WANT_BROWSER=${WANT_BROWSER:-0}
 
 # Debian packages: WeasyPrint's Pango, Japanese fonts found by name (no fallback scans),
-# HarfBuzz subsetting for small fast PDFs, and venv support for the system python.
-APT_PACKAGES="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-ipaexfont fontconfig"
+# HarfBuzz subsetting for small fast PDFs, Graphviz for the workflow diagrams on the staff
+# case page, and venv support for the system python.
+APT_PACKAGES="libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-ipaexfont fontconfig graphviz"
 if [ "$WANT_BROWSER" = 1 ]; then
   APT_PACKAGES="$APT_PACKAGES chromium"
 fi

@@ -51,6 +51,7 @@ from web.staff.casedata import (
     signature_info,
 )
 from web.staff.common import UNMASK_ROLES, WORK_ROLES, actor, db_session, message, rt, staff
+from web.staff.diagram import workflow_svg
 from web.staff.queue import CHANNEL_LABELS
 
 
@@ -147,6 +148,7 @@ def _page(
             failures=partner_failures(session, case.id),
             signature=signature_info(case, history),
             diagram=mermaid(proc, case.state),
+            diagram_svg=workflow_svg(proc, case.state),
             days_left=days_left(case.due_date, today),
             may_unmask=bool(set(who.roles) & UNMASK_ROLES) and bool(sensitive_paths(proc.form)),
             unmasked=unmasked,

@@ -269,3 +269,20 @@ def test_errors_are_in_english_when_the_screen_is(
     text = resp.get_data(as_text=True)
     assert "The note is empty. Write something." in text
     assert "Internal notes (not shown to the applicant)" in text
+
+
+def test_the_workflow_diagram_marks_the_current_state(
+    demo_app: Flask, staff_client: Client, claim_id: str
+) -> None:
+    case = _get(demo_app, claim_id)
+    text = staff_client("kosodate-shinsa").get(f"/staff/cases/{case.id}").get_data(as_text=True)
+    diagram = text.split('<div class="mg-diagram"')[1].split("</svg>")[0]
+    assert "<svg" in diagram
+    # Graphviz drew every state; the current one is filled with the key colour.
+    proc = runtime(demo_app).catalog.get(case.procedure_id)
+    for state in proc.workflow.states:
+        assert f">{state.label.ja}</text>" in diagram
+    current = proc.workflow.state(case.state).label.ja
+    node = diagram.split(f"<title>{case.state}</title>")[1].split("</g>")[0]
+    assert 'fill="#0017c1"' in node
+    assert current in node
