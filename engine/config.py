@@ -7,6 +7,7 @@ than a silently ignored one.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -33,6 +34,9 @@ KNOWN = {
     "DRAFT_DAYS": "days an unsubmitted draft is kept (default 30; a warning 3 days before)",
     "SECURE_COOKIES": "send cookies over HTTPS only: 1 or 0 (default 1; browsers exempt localhost)",
     "TEST_POSTGRES_URL": "tests only: PostgreSQL URL; PostgreSQL tests are skipped without it",
+    "RATE_LIMIT_STORAGE": "where API rate-limit counters live: memory:// (per process, default)"
+    " or a storage URI of the limits library shared by every process",
+    "API_PUBLIC_RATE_LIMIT": "API calls an address may make without a token (default 300/minute)",
 }
 # The embedded default talks to the in-process mocks of every partner system.
 DEFAULT_ADAPTERS = {
@@ -67,6 +71,8 @@ class Settings:
     session_idle_minutes: int = 15
     draft_days: int = 30
     secure_cookies: bool = True
+    rate_limit_storage: str = "memory://"
+    api_public_rate_limit: str = "300/minute"
 
     @property
     def keys_dir(self) -> Path:
@@ -134,6 +140,8 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: object)
         session_idle_minutes=_whole(values, "SESSION_IDLE_MINUTES", 15),
         draft_days=_whole(values, "DRAFT_DAYS", 30),
         secure_cookies=secure_cookies,
+        rate_limit_storage=values.get("RATE_LIMIT_STORAGE", "memory://"),
+        api_public_rate_limit=_rate(values, "API_PUBLIC_RATE_LIMIT", "300/minute"),
     )
     if overrides:
         from dataclasses import replace
@@ -147,6 +155,13 @@ def _flag(values: Mapping[str, str], key: str, default: str = "1") -> bool:
     if value not in ("0", "1"):
         raise ConfigError(f"{PREFIX}{key} must be 1 or 0, not {value!r}")
     return value == "1"
+
+
+def _rate(values: Mapping[str, str], key: str, default: str) -> str:
+    value = values.get(key, default).strip()
+    if not re.fullmatch(r"[1-9][0-9]{0,6}/(second|minute|hour|day)", value):
+        raise ConfigError(f"{PREFIX}{key} must look like 300/minute, not {value!r}")
+    return value
 
 
 def _whole(values: Mapping[str, str], key: str, default: int) -> int:

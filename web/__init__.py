@@ -101,7 +101,7 @@ def _register_blueprints(app: Flask, csrf: CSRFProtect) -> None:
     app.register_blueprint(kosodate.bp)
     # The API authenticates every call with a bearer token, never a cookie: no CSRF.
     csrf.exempt(api.bp)
-    app.register_blueprint(api.bp)
+    api.init_app(app)
 
 
 ERROR_TEXTS = {
@@ -182,19 +182,22 @@ def _register_page_support(app: Flask, settings: Settings) -> None:
         code = error.code or 500
         ja_t, en_t, ja_m, en_m = ERROR_TEXTS.get(code, ERROR_TEXTS[400 if code < 500 else 500])
         if request.path.startswith("/api/"):
-            body = {"error": {"code": f"http_{code}", "message": {"ja": ja_m, "en": en_m}}}
-            return body, code
+            from web.api.errors import http_error
+
+            return http_error(error)
         title, message = i18n.t(ja_t, en_t), i18n.t(ja_m, en_m)
         return render_template("error.html", title=title, message=message), code
 
     @app.errorhandler(Exception)
-    def _crash(error: Exception) -> tuple[Any, int]:
+    def _crash(error: Exception) -> Response | tuple[Any, int]:
         if isinstance(error, HTTPException):  # pragma: no cover - handled above
             raise error
         app.logger.exception("unhandled error on %s %s", request.method, request.path)
         ja_t, en_t, ja_m, en_m = ERROR_TEXTS[500]
         if request.path.startswith("/api/"):
-            return {"error": {"code": "internal", "message": {"ja": ja_m, "en": en_m}}}, 500
+            from web.api.errors import internal_error
+
+            return internal_error()
         title, message = i18n.t(ja_t, en_t), i18n.t(ja_m, en_m)
         return render_template("error.html", title=title, message=message), 500
 

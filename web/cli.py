@@ -27,6 +27,7 @@ from engine.machine import mermaid
 from engine.migrate import upgrade
 from engine.runtime import adapter_config, build_runtime, load_procedures
 from forms import json_schema, validate_payload
+from web.cli_clients import clients
 
 
 def _settings() -> Settings:
@@ -605,3 +606,4 @@ def demo(host: str, port: int, no_serve: bool) -> None:
 from web.kosodate.cli import allocation_group  # noqa: E402  # childcare allocation (issue 8)
 
 main.add_command(allocation_group)
+main.add_command(clients)

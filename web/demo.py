@@ -19,6 +19,7 @@ from engine.cases import fire, submit
 from engine.errors import InvalidTrigger
 from engine.runtime import Runtime
 from procedures.samples import sample
+from web.api.demo import demo_client_lines
 
 KOSODATE = "子育て支援課"
 KENKOU = "健康推進課"
@@ -122,6 +123,7 @@ def load_demo(app: Flask) -> list[str]:
         s.commit()
     lines.extend(_pittari_filings(world))
     lines.extend(_accounts())
+    lines.extend(demo_client_lines(rt, rt.settings.public_url))
     return lines
 
 
