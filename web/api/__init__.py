@@ -8,13 +8,11 @@ per-client rate limit, and JSON errors for everything under ``/api``.
 
 from __future__ import annotations
 
-import time
-
-from flask import Blueprint, Flask, Response, current_app, request
-from flask_limiter import Limiter
+from flask import Blueprint, Flask, current_app, request
 
 from adapters.errors import PartnerError
 from engine.errors import EngineError
+from web.api import ratelimit
 from web.api.errors import (
     ApiError,
     handle_api_error,
@@ -28,51 +26,24 @@ bp.register_error_handler(EngineError, handle_engine_error)
 bp.register_error_handler(PartnerError, handle_partner_error)
 
 
-def _rate_key() -> str:
-    from web.api.auth import current_token
-
-    token = current_token()
-    if token is not None:
-        return f"client:{token.client_id}"
-    return f"addr:{request.remote_addr or '-'}"
-
-
-def _rate_limit() -> str:
-    from web.api.auth import current_token
-
-    token = current_token()
-    if token is not None:
-        return token.rate_limit
-    limit: str = current_app.extensions["madoguchi"].settings.api_public_rate_limit
-    return limit
-
-
 @bp.before_request
-def _deny_undeclared() -> None:
-    # Deny by default: a view added to the blueprint without operation() is never served.
+def _guard() -> None:
+    """Deny by default, then count the request against its client's (or address's) limit."""
+    from web.api.auth import current_token
+
+    # A view added to the blueprint without operation() is never served.
     view = current_app.view_functions.get(request.endpoint or "")
     if view is None or not hasattr(view, "api_public"):
         raise ApiError.http(404)
+    token = current_token()
+    if token is not None:
+        ratelimit.check(f"client:{token.client_id}", token.rate_limit)
+    else:
+        limit = current_app.extensions["madoguchi"].settings.api_public_rate_limit
+        ratelimit.check(f"addr:{request.remote_addr or '-'}", limit)
 
 
-@bp.after_request
-def _rate_headers(resp: Response) -> Response:
-    limiter: Limiter | None = current_app.extensions.get("madoguchi_limiter")
-    current = limiter.current_limit if limiter is not None else None
-    if current is not None:
-        resp.headers["X-RateLimit-Limit"] = str(current.limit.amount)
-        resp.headers["X-RateLimit-Remaining"] = str(max(0, current.remaining))
-        resp.headers["X-RateLimit-Reset"] = str(current.reset_at)
-    return resp
-
-
-def retry_after() -> int:
-    """Seconds until the caller's rate-limit window resets (for a 429)."""
-    limiter: Limiter | None = current_app.extensions.get("madoguchi_limiter")
-    current = limiter.current_limit if limiter is not None else None
-    if current is None:
-        return 60
-    return max(1, int(current.reset_at - time.time()))
+bp.after_request(ratelimit.add_headers)
 
 
 def init_app(app: Flask) -> None:
@@ -80,17 +51,8 @@ def init_app(app: Flask) -> None:
     from web.api.auth import init_oauth
     from web.api.authorize import oauth_bp
 
-    settings = app.extensions["madoguchi"].settings
     init_oauth(app)
-    limiter = Limiter(
-        key_func=_rate_key,
-        app=app,
-        storage_uri=settings.rate_limit_storage,
-        headers_enabled=False,  # ours: X-RateLimit-* always, Retry-After on 429 only
-        strategy="fixed-window",
-    )
-    limiter.limit(_rate_limit, key_func=_rate_key, scope="api")(bp)
-    app.extensions["madoguchi_limiter"] = limiter
+    ratelimit.init_limiter(app, app.extensions["madoguchi"].settings.rate_limit_storage)
     app.register_blueprint(bp)
     app.register_blueprint(oauth_bp)
 

@@ -202,16 +202,9 @@ def http_error(error: HTTPException) -> Response:
     """Any HTTP error (404 of an unknown URL, 405, 413...) as the API's JSON body."""
     status = error.code or 500
     headers: dict[str, str] = {}
-    details: dict[str, Any] = {}
     if status == 405 and error.get_response().headers.get("Allow"):
         headers["Allow"] = error.get_response().headers["Allow"]
-    if status == 429:
-        from web.api import retry_after
-
-        wait = retry_after()
-        headers["Retry-After"] = str(wait)
-        details["retry_after"] = wait
-    return ApiError.http(status, headers=headers, **details).response()
+    return ApiError.http(status, headers=headers).response()
 
 
 def internal_error() -> Response:
