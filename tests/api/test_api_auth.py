@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import time
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -29,9 +30,28 @@ from sqlmodel import Session
 from adapters.mock.world import DemoWorld
 from engine import api_clients
 from engine.api_clients import ApiToken
+from web.api.auth import TOKEN_CACHE_SECONDS, TokenCache
 from web.api.spec import OPERATIONS
 
 TOKEN = "/api/v1/oauth/token"
+
+
+def token_cache_of(app: Flask) -> TokenCache:
+    cache: TokenCache = app.extensions["madoguchi_token_cache"]
+    return cache
+
+
+def test_a_token_lookup_is_trusted_for_a_few_seconds_only(
+    app: Flask, integrator: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert integrator.get("/api/v1/me").status_code == 200
+    with Session(app.extensions["madoguchi"].db) as s:
+        s.connection().execute(update(api_clients.TOKENS).values(revoked_at=api_clients.utcnow()))
+        s.commit()
+    assert integrator.get("/api/v1/me").status_code == 200
+    later = time.monotonic() + TOKEN_CACHE_SECONDS + 0.1
+    monkeypatch.setattr("web.api.auth.time.monotonic", lambda: later)
+    assert integrator.get("/api/v1/me").status_code == 401
 
 
 def test_client_credentials_give_an_integrator_token(app: Flask) -> None:
@@ -110,6 +130,9 @@ def test_a_revoked_client_gets_no_token_and_its_tokens_stop_working(
         assert client is not None
         assert api_clients.revoke_client(s, client) == 1
         s.commit()
+    # Revoked elsewhere (the CLI): this process trusts its lookup a few seconds more.
+    assert integrator.get("/api/v1/me").status_code == 200
+    token_cache_of(app).clear()
     assert integrator.get("/api/v1/me").status_code == 401
     again = app.test_client().post(
         TOKEN,
@@ -124,6 +147,7 @@ def test_an_expired_token_is_refused(app: Flask, integrator: Api) -> None:
     with Session(app.extensions["madoguchi"].db) as s:
         s.connection().execute(update(api_clients.TOKENS).values(expires_at=past))
         s.commit()
+    token_cache_of(app).clear()
     reply = integrator.get("/api/v1/me")
     assert reply.status_code == 401
     assert reply.get_json()["error"]["code"] == "unauthorized"

@@ -23,6 +23,8 @@ operation needs is 403 ``insufficient_scope``.
 from __future__ import annotations
 
 import secrets
+import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -280,6 +282,7 @@ class _Refresh(RefreshTokenGrant):  # type: ignore[misc]  # authlib is untyped
 
     def revoke_old_credential(self, refresh_token: OAuthToken) -> None:
         api_clients.revoke_token(_db(), refresh_token.record.id)
+        token_cache().clear()
 
 
 class _Revocation(RevocationEndpoint):  # type: ignore[misc]  # authlib is untyped
@@ -303,6 +306,7 @@ class _Revocation(RevocationEndpoint):  # type: ignore[misc]  # authlib is untyp
 
     def revoke_token(self, token: OAuthToken, _request: Any) -> None:
         api_clients.revoke_token(_db(), token.record.id)
+        token_cache().clear()
 
 
 def init_oauth(app: Flask) -> AuthorizationServer:
@@ -324,6 +328,7 @@ def init_oauth(app: Flask) -> AuthorizationServer:
     server.register_grant(_Refresh)
     server.register_endpoint(_Revocation)
     app.extensions["madoguchi_oauth"] = server
+    app.extensions["madoguchi_token_cache"] = TokenCache(TOKEN_CACHE_SECONDS)
     return server
 
 
@@ -372,6 +377,50 @@ def bearer_token() -> str | None:
     return value.strip()
 
 
+class TokenCache:
+    """Recently looked-up access tokens of this process, for :data:`TOKEN_CACHE_SECONDS`.
+
+    Every API call starts with a token lookup; keeping the answer a few seconds saves a
+    database round trip per call. The price is that a token revoked by another process
+    (``madoguchi clients revoke``) keeps working here for at most that long; revocations
+    made through this process's endpoints take effect at once.
+    """
+
+    def __init__(self, seconds: float, size: int = 10_000) -> None:
+        self.seconds = seconds
+        self.size = size
+        self._entries: dict[str, tuple[float, TokenRecord]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> TokenRecord | None:
+        entry = self._entries.get(key)
+        if entry is None or entry[0] < time.monotonic():
+            return None
+        return entry[1]
+
+    def put(self, key: str, record: TokenRecord) -> None:
+        if self.seconds <= 0:
+            return
+        with self._lock:
+            if len(self._entries) >= self.size:
+                self._entries.clear()
+            self._entries[key] = (time.monotonic() + self.seconds, record)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+TOKEN_CACHE_SECONDS = 5.0
+"""How long a process trusts a token it looked up (see :class:`TokenCache`)."""
+
+
+def token_cache() -> TokenCache:
+    """This app's token cache."""
+    cache: TokenCache = current_app.extensions["madoguchi_token_cache"]
+    return cache
+
+
 def current_token() -> TokenRecord | None:
     """The valid token of this request (looked up once per request), or None."""
     # Kept in the WSGI environ, not in g: g belongs to the app context, which a test (or
@@ -382,9 +431,15 @@ def current_token() -> TokenRecord | None:
     token = bearer_token()
     record = None
     if token is not None and token.startswith(api_clients.ACCESS_PREFIX) and len(token) < 200:
-        with Session(_rt().db) as session:
-            record = api_clients.find_access_token(session, token)
-            session.rollback()
+        key = api_clients.digest(token)
+        cache = token_cache()
+        record = cache.get(key)
+        if record is None:
+            with Session(_rt().db) as session:
+                record = api_clients.find_access_token(session, token)
+                session.rollback()
+            if record is not None:
+                cache.put(key, record)
         if record is not None and (record.revoked or record.expired()):
             record = None
     request.environ[TOKEN_KEY] = record
