@@ -30,7 +30,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sqlalchemy import JSON, Index, bindparam, select, update
+from sqlalchemy import JSON, Index, bindparam, or_, select, update
 from sqlmodel import Field, Session, SQLModel, col
 from sqlmodel import select as orm_select
 
@@ -536,28 +536,58 @@ def record_upload(
     return row
 
 
-def uploads_by_id(session: Session, owner: Subject, ids: Iterable[str]) -> dict[str, ApiUpload]:
-    """The owner's uploads among ``ids`` (others' uploads are simply not found)."""
-    wanted = list(dict.fromkeys(ids))
-    if not wanted:
-        return {}
-    rows = session.exec(
-        orm_select(ApiUpload).where(col(ApiUpload.id).in_(wanted), ApiUpload.owner == owner.owner)
-    )
-    return {r.id: r for r in rows}
+UPLOADS = ApiUpload.__table__  # type: ignore[attr-defined]  # SQLModel sets it on table models
 
 
-def owned_sizes(session: Session, owner: Subject, shas: Iterable[str]) -> dict[str, int]:
-    """The sizes of the files among ``shas`` that the owner uploaded through the API."""
-    wanted = list(dict.fromkeys(shas))
-    if not wanted:
-        return {}
-    rows = session.exec(
-        orm_select(ApiUpload.sha256, ApiUpload.size).where(
-            col(ApiUpload.sha256).in_(wanted), ApiUpload.owner == owner.owner
-        )
+@dataclass(frozen=True)
+class OwnedUpload:
+    """An upload of the subject filing, as a filing needs it."""
+
+    id: str
+    procedure_id: str
+    field_path: str
+    sha256: str
+    name: str
+    content_type: str
+    size: int
+
+    def reference(self) -> dict[str, Any]:
+        """The value an attachment field holds for this file."""
+        return {
+            "sha256": self.sha256,
+            "name": self.name,
+            "content_type": self.content_type,
+            "size": self.size,
+        }
+
+
+_OWNED = select(
+    *(
+        UPLOADS.c[n]
+        for n in ("id", "procedure_id", "field_path", "sha256", "name", "content_type", "size")
     )
-    return dict(rows.all())
+).where(
+    UPLOADS.c.owner == bindparam("owner"),
+    or_(
+        UPLOADS.c.id.in_(bindparam("ids", expanding=True)),
+        UPLOADS.c.sha256.in_(bindparam("shas", expanding=True)),
+    ),
+)
+
+
+def owned_uploads(
+    session: Session, owner: Subject, ids: Iterable[str], shas: Iterable[str]
+) -> list[OwnedUpload]:
+    """The owner's uploads with one of ``ids`` or one of ``shas`` (others' are not found)."""
+    params = {
+        "owner": owner.owner,
+        "ids": list(dict.fromkeys(ids)),
+        "shas": list(dict.fromkeys(shas)),
+    }
+    if not params["ids"] and not params["shas"]:
+        return []
+    rows = session.connection().execute(_OWNED, params).mappings()
+    return [OwnedUpload(**row) for row in rows]
 
 
 _cases = Case.__table__  # type: ignore[attr-defined]  # SQLModel sets it on table models

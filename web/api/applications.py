@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import copy
 import hashlib
 import re
 from dataclasses import replace
@@ -134,80 +133,73 @@ def _set_path(data: dict[str, Any], path: str, value: Any) -> bool:
     return True
 
 
-def _with_attachments(
-    session: Any, who: Subject, proc: Procedure, body: s.FileApplication
-) -> dict[str, Any]:
-    """The answers with the caller's uploads put in; every file must be the caller's."""
-    data = copy.deepcopy(body.data)
+def _attach(session: Any, who: Subject, proc: Procedure, body: s.FileApplication) -> None:
+    """Put the caller's uploads named under ``attachments`` into ``body.data``; every file
+    the application then refers to must be the caller's upload (422 otherwise)."""
+    data = body.data
+    attachments = body.attachments or {}
+    fields = {path for path, spec in proc.form.iter_fields() if spec.type == "attachment"}
+    wanted = [i for ids in attachments.values() for i in ids]
+    direct = attachment_refs(proc.form, data)
+    if not wanted and not direct:
+        return
+    owned = api_clients.owned_uploads(session, who, wanted, direct)
+    by_id = {up.id: up for up in owned}
     problems: list[dict[str, Any]] = []
-    fields = {path: spec for path, spec in proc.form.iter_fields() if spec.type == "attachment"}
-    if body.attachments:
-        wanted = [i for ids in body.attachments.values() for i in ids]
-        found = api_clients.uploads_by_id(session, who, wanted)
-        for path, upload_ids in body.attachments.items():
-            where = f"attachments.{path}"
-            if path not in fields:
+    for path, upload_ids in attachments.items():
+        where = f"attachments.{path}"
+        if path not in fields:
+            problems.append(
+                problem(
+                    where,
+                    "unknown_field",
+                    "この手続にこの添付書類の項目はありません。",
+                    "The procedure has no attachment field at this path.",
+                )
+            )
+            continue
+        refs = []
+        for i, upload_id in enumerate(upload_ids):
+            up = by_id.get(upload_id)
+            if up is None or up.procedure_id != proc.id or up.field_path != path:
                 problems.append(
                     problem(
-                        where,
-                        "unknown_field",
-                        "この手続にこの添付書類の項目はありません。",
-                        "The procedure has no attachment field at this path.",
+                        f"{where}[{i}]",
+                        "unknown_upload",
+                        "このファイルは見つかりません。POST /uploads でこの手続の"
+                        "この項目に送ったファイルの id を指定してください。",
+                        "No such upload: give the id of a file you sent with POST "
+                        "/uploads for this procedure and field.",
                     )
                 )
                 continue
-            refs = []
-            for i, upload_id in enumerate(upload_ids):
-                up = found.get(upload_id)
-                if up is None or up.procedure_id != proc.id or up.field_path != path:
-                    problems.append(
-                        problem(
-                            f"{where}[{i}]",
-                            "unknown_upload",
-                            "このファイルは見つかりません。POST /uploads でこの手続の"
-                            "この項目に送ったファイルの id を指定してください。",
-                            "No such upload: give the id of a file you sent with POST "
-                            "/uploads for this procedure and field.",
-                        )
-                    )
-                    continue
-                refs.append(
-                    {
-                        "sha256": up.sha256,
-                        "name": up.name,
-                        "content_type": up.content_type,
-                        "size": up.size,
-                    }
-                )
-            if not _set_path(data, path, refs):
-                problems.append(
-                    problem(where, "invalid", "data の形と合いません。", "Does not fit data.")
-                )
+            refs.append(up.reference())
+        if not _set_path(data, path, refs):
+            problems.append(
+                problem(where, "invalid", "data の形と合いません。", "Does not fit data.")
+            )
+    sizes = {up.sha256: up.size for up in owned}
     shas = attachment_refs(proc.form, data)
-    if shas:
-        sizes = api_clients.owned_sizes(session, who, shas)
-        if set(shas) - set(sizes):
-            problems.append(
-                problem(
-                    "data",
-                    "unknown_upload",
-                    "添付ファイルは POST /uploads で送り、"
-                    "attachments にその id を指定してください。",
-                    "Send files with POST /uploads and give their ids under attachments.",
-                )
+    if set(shas) - set(sizes):
+        problems.append(
+            problem(
+                "data",
+                "unknown_upload",
+                "添付ファイルは POST /uploads で送り、attachments にその id を指定してください。",
+                "Send files with POST /uploads and give their ids under attachments.",
             )
-        elif sum(sizes[sha] for sha in dict.fromkeys(shas)) > MAX_APPLICATION_BYTES:
-            problems.append(
-                problem(
-                    "attachments",
-                    "too_large",
-                    f"添付ファイルの合計が{MAX_APPLICATION_BYTES // 2**20}MBを超えています。",
-                    f"The attachments exceed {MAX_APPLICATION_BYTES // 2**20} MB in total.",
-                )
+        )
+    elif sum(sizes[sha] for sha in dict.fromkeys(shas)) > MAX_APPLICATION_BYTES:
+        problems.append(
+            problem(
+                "attachments",
+                "too_large",
+                f"添付ファイルの合計が{MAX_APPLICATION_BYTES // 2**20}MBを超えています。",
+                f"The attachments exceed {MAX_APPLICATION_BYTES // 2**20} MB in total.",
             )
+        )
     if problems:
         raise ApiError.invalid(problems)
-    return data
 
 
 def _staff_only(body: s.FileApplication) -> None:
@@ -321,15 +313,19 @@ def file_application(body: s.FileApplication) -> Any:
             ]
         )
     now = utcnow()
+    # The signature covers data as sent, before the uploads are put in; it needs no database.
+    try:
+        applicant, actor = _applicant(proc, who.subject, body, body.data, now)
+    except EngineError as exc:
+        raise from_engine(exc) from None
     with transaction() as session:
-        data = _with_attachments(session, who.subject, proc, body)
+        _attach(session, who.subject, proc, body)
         try:
-            applicant, actor = _applicant(proc, who.subject, body, body.data, now)
             result = submit(
                 runtime,
                 session,
                 proc.id,
-                data,
+                body.data,
                 actor=actor,
                 applicant_id=applicant,
                 channel=CHANNEL,

@@ -111,7 +111,7 @@ def _own_cases(
     if problems:
         raise ApiError.invalid(problems)
     c = CASES.c
-    org = runtime.organisation(session).id or 0
+    org = runtime.organisation_id(session)
     owner = c.applicant_id if actor.kind == "resident" else c.filed_by
     conds = [c.organisation_id == org, owner == actor.id]
     if query.procedure:
