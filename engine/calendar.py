@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 import jpholiday
 
@@ -42,6 +43,7 @@ def business_days_between(start: dt.date, end: dt.date) -> int:
     return count
 
 
+@functools.lru_cache(maxsize=1024)
 def due_date(filed: dt.date, days: int, counting: str) -> dt.date:
     """The deadline of a filing made on ``filed``.
 

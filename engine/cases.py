@@ -136,7 +136,7 @@ def submit(
     # Authorise before looking at earlier filings, so a replayed key never hands one
     # person's case to another.
     _authorize_filing(actor, proc, applicant_id)
-    org_id = rt.organisation(session).id or 0
+    org_id = rt.organisation_id(session)
     existing = get_case_by_key(session, org_id, idempotency_key)
     if existing is not None:
         return _replay(existing, request_hash)
@@ -153,7 +153,8 @@ def submit(
         raise ValidationFailed(result.errors)
     stored = copy.deepcopy(result.data if result.ok else data)
     encrypt_data(rt.secrets, stored, sensitive_paths(proc.form))
-    if session.get(DefinitionVersion, proc.version) is None:
+    # Filing needs its definition version stored; once this process knows it is, no query.
+    if not rt.version_stored(proc.version) and session.get(DefinitionVersion, proc.version) is None:
         try:
             with session.begin_nested():  # another process may store it at the same moment
                 session.add(

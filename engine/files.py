@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlalchemy import bindparam, update
+from sqlmodel import Session
 
 from engine.errors import EngineError
 from engine.models import Attachment, utcnow
@@ -197,16 +198,21 @@ def attachment_refs(form: FormSpec, data: dict[str, Any]) -> list[str]:
     return found
 
 
+_ATTACHMENTS = Attachment.__table__  # type: ignore[attr-defined]  # SQLModel sets it
+_LINK = (
+    update(_ATTACHMENTS)
+    .where(
+        _ATTACHMENTS.c.sha256.in_(bindparam("shas", expanding=True)),
+        _ATTACHMENTS.c.case_id.is_(None),
+    )
+    .values(case_id=bindparam("case_id"))
+)
+
+
 def link_to_case(session: Session, case_id: str, shas: list[str]) -> int:
-    """Attach the not-yet-linked uploads with these hashes to a new case."""
+    """Attach the not-yet-linked uploads with these hashes to a new case (one statement,
+    on the filing's hot path)."""
     if not shas:
         return 0
-    rows = session.exec(
-        select(Attachment).where(
-            col(Attachment.sha256).in_(shas), col(Attachment.case_id).is_(None)
-        )
-    ).all()
-    for row in rows:
-        row.case_id = case_id
-    session.flush()
-    return len(rows)
+    result = session.connection().execute(_LINK, {"shas": list(shas), "case_id": case_id})
+    return int(result.rowcount or 0)

@@ -59,6 +59,8 @@ class Runtime:
     machines: MachineCache = field(default_factory=MachineCache)
     box: SecretBox | None = None
     _versions: dict[str, Procedure] = field(default_factory=dict)
+    _stored: set[str] = field(default_factory=set)
+    _org_id: int | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
@@ -91,6 +93,14 @@ class Runtime:
                 self._versions[version] = proc
         return proc
 
+    def version_stored(self, version: str) -> bool:
+        """Whether this process knows ``version`` is in ``definition_versions`` already."""
+        return version in self._stored
+
+    def mark_stored(self, version: str) -> None:
+        """Remember that ``version`` is stored (it never leaves the table)."""
+        self._stored.add(version)
+
     def sync_definitions(self) -> int:
         """Store every loaded definition version; returns how many were new."""
         added = 0
@@ -107,7 +117,14 @@ class Runtime:
                     added += 1
             self.organisation(session)
             session.commit()
+        self._stored.update(proc.version for proc in self.catalog)
         return added
+
+    def organisation_id(self, session: Session) -> int:
+        """The id of this deployment's organisation (looked up once per process)."""
+        if self._org_id is None:
+            self._org_id = self.organisation(session).id or 0
+        return self._org_id
 
     def organisation(self, session: Session) -> Organisation:
         """This deployment's organisation, created on first use from the settings."""
