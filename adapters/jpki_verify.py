@@ -106,6 +106,10 @@ class SignatureVerifier:
         self._anchor = trust_anchor
         self._crl_source = crl_source
         self._resolve_serial = resolve_serial
+        # Checking a signature of the anchor costs as much as checking the filing's own;
+        # a certificate or a revocation list checked once need not be checked again.
+        self._issued: set[bytes] = set()
+        self._crl_checked: x509.CertificateRevocationList | None = None
 
     def verify(
         self,
@@ -141,10 +145,16 @@ class SignatureVerifier:
         return _result(None, info)
 
     def _issued_by_anchor(self, certificate: x509.Certificate) -> bool:
+        fingerprint = certificate.fingerprint(hashes.SHA256())
+        if fingerprint in self._issued:
+            return True
         try:
             certificate.verify_directly_issued_by(self._anchor)
         except (ValueError, TypeError, InvalidSignature):
             return False
+        if len(self._issued) > 100_000:
+            self._issued.clear()
+        self._issued.add(fingerprint)
         return True
 
     def _revoked(self, serial: int, at: datetime) -> bool:
@@ -152,8 +162,10 @@ class SignatureVerifier:
         anchor_key = self._anchor.public_key()
         if not isinstance(anchor_key, rsa.RSAPublicKey | ec.EllipticCurvePublicKey):
             raise RevocationCheckError("the trust anchor's key cannot sign revocation lists")
-        if crl.issuer != self._anchor.subject or not crl.is_signature_valid(anchor_key):
-            raise RevocationCheckError("the revocation list is not signed by the JPKI CA")
+        if crl is not self._crl_checked:
+            if crl.issuer != self._anchor.subject or not crl.is_signature_valid(anchor_key):
+                raise RevocationCheckError("the revocation list is not signed by the JPKI CA")
+            self._crl_checked = crl
         entry = crl.get_revoked_certificate_by_serial_number(serial)
         return entry is not None and entry.revocation_date_utc <= at
 
