@@ -36,6 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import text  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
 from adapters.mock.world import shared_world  # noqa: E402
@@ -49,6 +50,24 @@ from web.demo import person_data  # noqa: E402
 PROCEDURE = "jidou-teate-nintei"
 PERSONA = "newborn_family"
 PDF = b"%PDF-1.4\n" + b"% bank book copy\n" * 3000 + b"%%EOF\n"
+
+
+def fresh_schema(url: str) -> tuple[str, str]:
+    """A URL whose search_path is a new, empty PostgreSQL schema (dropped afterwards)."""
+    schema = f"bench_{uuid.uuid4().hex[:12]}"
+    admin = make_engine(url)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    admin.dispose()
+    scoped = make_url(url).update_query_dict({"options": f"-csearch_path={schema}"})
+    return scoped.render_as_string(hide_password=False), schema
+
+
+def drop_schema(url: str, schema: str) -> None:
+    admin = make_engine(url)
+    with admin.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
 
 
 def free_port() -> int:
@@ -86,6 +105,10 @@ def request(
 ) -> tuple[int, bytes]:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     try:
+        conn.connect()
+        # As urllib3 and httpx do: without it the body waits for the ACK of the headers
+        # (Nagle's algorithm against delayed ACKs), a stall that has nothing to do with the app.
+        conn.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         conn.request(method, path, body=body, headers=headers or {})
         resp = conn.getresponse()
         return resp.status, resp.read()
@@ -219,8 +242,9 @@ def main() -> None:
             "MADOGUCHI_DATA_DIR": str(Path(tmp) / "data"),
             "MADOGUCHI_WORKER": "0",
         }
+        schema = None
         if args.database_url:
-            env["MADOGUCHI_DATABASE_URL"] = args.database_url
+            env["MADOGUCHI_DATABASE_URL"], schema = fresh_schema(args.database_url)
         client_id, secret = prepare(env)
         port = free_port()
         gunicorn = [
@@ -271,6 +295,8 @@ def main() -> None:
             }
         eng.dispose()
         print("in the database: " + ", ".join(f"{n} {t}" for t, n in counts.items()))
+        if schema is not None:
+            drop_schema(args.database_url, schema)
 
 
 if __name__ == "__main__":
