@@ -220,10 +220,29 @@ def staff_login(
 
 
 def claim_data(world: DemoWorld, key: str = "newborn_family") -> dict[str, Any]:
-    """A valid child allowance claim of a persona (no bank book copy yet)."""
+    """A valid child allowance claim of a persona for the children of their household, as
+    the registry knows them (no bank book copy yet)."""
     p = persona(world, key)
-    data = person_data(CLAIM, world.population.resident(p.resident_number))
+    who = world.population.resident(p.resident_number)
+    data = person_data(CLAIM, who)
     data.pop("bank_book_copy", None)
+    household = world.resident_registry.household(who.household_number)
+    children = [
+        m
+        for m in (household.members if household else ())
+        if m.resident_number != who.resident_number and m.relationship.startswith("子")
+    ]
+    if children:
+        template = data["children"][0]
+        data["children"] = [
+            {
+                **template,
+                "name": m.name.full,
+                "kana": m.name.full_kana,
+                "birth_date": m.birth_date.iso(),
+            }
+            for m in children
+        ]
     return data
 
 

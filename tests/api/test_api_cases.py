@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from typing import Any
 
@@ -9,6 +10,7 @@ import pytest
 from api_helpers import (
     CLAIM,
     Api,
+    claim_data,
     client_credentials,
     person_token,
     persona,
@@ -21,6 +23,7 @@ from api_helpers import (
 from flask import Flask
 
 from adapters.mock.world import DemoWorld
+from engine.kosodate.guards import AmountParams, figures, filed_on_day
 
 
 def _path(case_id: str) -> str:
@@ -153,27 +156,39 @@ def test_a_role_the_transition_does_not_allow_is_forbidden(
     assert reply.get_json()["error"]["code"] == "forbidden"
 
 
-def test_a_required_comment_and_inputs_are_checked(staff: Api, filed: dict[str, Any]) -> None:
+def test_comments_inputs_and_guards_are_checked(
+    staff: Api, filed: dict[str, Any], world: DemoWorld
+) -> None:
     case_id = filed["id"]
     no_reason = staff.fire(case_id, 1, "reject_intake")
     assert no_reason.status_code == 422
     assert no_reason.get_json()["error"]["code"] == "comment_required"
     version = 1
     for trigger in ("receive", "start_review", "submit_for_sign_off"):
-        version = staff.fire(case_id, version, trigger).get_json()["version"]
+        reply = staff.fire(case_id, version, trigger)
+        assert reply.status_code == 200, reply.get_json()
+        version = reply.get_json()["version"]
     bad = staff.fire(case_id, version, "approve", inputs={"monthly_amount": -5})
     assert bad.status_code == 422
     problems = {e["path"]: e["code"] for e in bad.get_json()["errors"]}
     assert "inputs.monthly_amount" in problems
     assert "inputs.payment_start_month" in problems
-    ok = staff.fire(
-        case_id,
-        version,
-        "approve",
-        inputs={"monthly_amount": 25000, "payment_start_month": "2026-12"},
+    wrong = staff.fire(
+        case_id, version, "approve", inputs={"monthly_amount": 1, "payment_start_month": "2000-01"}
     )
+    assert wrong.status_code == 422
+    error = wrong.get_json()["error"]
+    assert error["code"] == "guard_failed"
+    assert "1か月" not in error["reasons"][0]["ja"]
+    assert "monthly amount" in error["reasons"][0]["en"]
+    start, total, _ = figures(
+        claim_data(world), filed_on_day(dt.datetime.now(dt.UTC)), AmountParams()
+    )
+    inputs = {"monthly_amount": total, "payment_start_month": start.month.strftime("%Y-%m")}
+    ok = staff.fire(case_id, version, "approve", inputs=inputs)
     assert ok.status_code == 200, ok.get_json()
-    assert ok.get_json()["outcome"] == {"monthly_amount": 25000, "payment_start_month": "2026-12"}
+    assert ok.get_json()["state"] == "approved"
+    assert ok.get_json()["outcome"] == inputs
 
 
 def test_the_applicant_withdraws(app: Flask, filed: dict[str, Any], world: DemoWorld) -> None:
@@ -273,3 +288,64 @@ def test_list_filters_are_checked(integrator: Api, query: str, path: str) -> Non
     reply = integrator.get(f"/api/v1/applications?{query}")
     assert reply.status_code == 422
     assert reply.get_json()["errors"][0]["path"] == path
+
+
+def test_staff_get_the_work_queue_of_their_departments(
+    app: Flask, staff: Api, integrator: Api, world: DemoWorld
+) -> None:
+    ids = [integrator.file(signed_claim(integrator, world)).get_json()["id"] for _ in range(3)]
+    staff.fire(ids[0], 1, "receive")
+    page = staff.get("/api/v1/applications").get_json()
+    assert {c["id"] for c in page["items"]} == set(ids)
+    assert page["counts"] == {"submitted": 2, "received": 1}
+    row = next(c for c in page["items"] if c["id"] == ids[0])
+    assert row["state"] == "received"
+    assert row["state_label"] == {"ja": "受付済み", "en": "Received"}
+    assert isinstance(row["days_left"], int)
+    only = staff.get("/api/v1/applications?state=submitted").get_json()
+    assert {c["id"] for c in only["items"]} == set(ids[1:])
+    first = staff.get("/api/v1/applications?limit=2").get_json()
+    rest = staff.get(f"/api/v1/applications?limit=2&cursor={first['next_cursor']}").get_json()
+    assert len(first["items"]) == 2
+    assert rest["counts"] is None  # counts come with the first page
+    assert {c["id"] for c in first["items"] + rest["items"]} == set(ids)
+    care = person_token(app, staff_login(departments=("介護保険課",)))
+    assert care.get("/api/v1/applications").get_json()["items"] == []
+
+
+def test_the_queue_filters_by_assignee(staff: Api, filed: dict[str, Any]) -> None:
+    unassigned = staff.get("/api/v1/applications?assignee=none").get_json()["items"]
+    assert [c["id"] for c in unassigned] == [filed["id"]]
+    assert staff.get("/api/v1/applications?assignee=me").get_json()["items"] == []
+    bad = staff.get("/api/v1/applications?assignee=%E2%9C%93")
+    assert bad.status_code == 422
+    assert staff.get("/api/v1/applications?cursor=garbage").status_code == 422
+
+
+def test_staff_without_a_work_role_have_no_queue(app: Flask) -> None:
+    admin = person_token(app, staff_login(roles=("admin",)))
+    reply = admin.get("/api/v1/applications")
+    assert reply.status_code == 403
+    assert reply.get_json()["error"]["code"] == "forbidden"
+
+
+def test_staff_reads_are_access_logged_and_refusals_too(
+    app: Flask, staff: Api, filed: dict[str, Any]
+) -> None:
+    from sqlmodel import Session, select
+
+    from engine.access_log import AccessLogEntry
+
+    staff.get(_path(filed["id"]))
+    assert staff.get(f"{_path(filed['id'])}/attachments/1").status_code == 200
+    care = person_token(app, staff_login(departments=("介護保険課",), staff_id="s-care"))
+    assert care.get(_path(filed["id"])).status_code == 404
+    assert care.get(_path(uuid.uuid4().hex)).status_code == 404  # nothing there: no entry
+    with Session(app.extensions["madoguchi"].db) as s:
+        entries = s.exec(select(AccessLogEntry).order_by(AccessLogEntry.id)).all()  # type: ignore[arg-type]
+    assert [(e.staff_id, e.action, e.case_id) for e in entries] == [
+        ("s-tanaka", "open_case", filed["id"]),
+        ("s-tanaka", "view_attachment", filed["id"]),
+        ("s-care", "denied", filed["id"]),
+    ]
+    assert entries[1].target == "通帳.pdf"

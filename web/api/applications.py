@@ -16,9 +16,11 @@ from dataclasses import replace
 from typing import Any
 
 from flask import request
+from sqlmodel import Session
 
 from adapters.signatures import Signature
 from engine import api_clients
+from engine.access_log import record_access
 from engine.actors import Actor
 from engine.api_clients import Subject
 from engine.cases import fire, load_case, submit
@@ -26,6 +28,7 @@ from engine.definitions.models import Procedure
 from engine.errors import EngineError, ValidationFailed
 from engine.files import attachment_refs
 from engine.models import utcnow
+from engine.records import CaseRecord, get_case
 from engine.signing import SignatureRequired, identify_signer, verify_signer
 from web.api import bp, present
 from web.api import schemas as s
@@ -370,13 +373,32 @@ def get_application(application_id: str) -> Any:
     actor = caller().subject.actor()
     runtime = rt()
     with transaction() as session:
-        try:
-            case, proc = load_case(runtime, session, case_id, actor)
-        except EngineError as exc:
-            raise from_engine(exc) from None
+        case, proc = open_case(session, case_id, actor)
         body = present.application(runtime, session, case, proc, actor)
         session.commit()
     return body, 200, {"ETag": etag(case.version)}
+
+
+def open_case(
+    session: Session, case_id: str, actor: Actor, action: str = "open_case", target: str = ""
+) -> tuple[CaseRecord, Procedure]:
+    """The case and its procedure for ``actor``, or 404 (also when it is not theirs).
+
+    As on the staff screens, a member of staff's every opening is access-logged, and so is
+    a refused one (``denied``, committed at once), so administrators see probing; the
+    answer to a refusal is the same 404 as for a case that does not exist.
+    """
+    runtime = rt()
+    try:
+        case, proc = load_case(runtime, session, case_id, actor)
+    except EngineError as exc:
+        if actor.kind == "staff" and get_case(session, case_id) is not None:
+            record_access(session, actor, "denied", case_id=case_id, target=request.path)
+            session.commit()
+        raise from_engine(exc) from None
+    if actor.kind == "staff":
+        record_access(session, actor, action, case_id=case_id, target=target)
+    return case, proc
 
 
 def _expected_version() -> int:

@@ -16,17 +16,15 @@ from flask import Response, request
 from sqlmodel import select
 
 from engine import api_clients
-from engine.cases import load_case
 from engine.documents import read_document
-from engine.errors import EngineError
 from engine.files import FileRejected, read_file, store_upload
 from engine.models import Attachment, Document
 from web.api import bp
 from web.api import schemas as s
-from web.api.applications import CASE_PARAM, FORBIDDEN, NOT_FOUND, _case_id
+from web.api.applications import CASE_PARAM, FORBIDDEN, NOT_FOUND, _case_id, open_case
 from web.api.auth import caller
 from web.api.common import rt, transaction
-from web.api.errors import ApiError, from_engine, problem
+from web.api.errors import ApiError, problem
 from web.api.spec import Reply, operation
 
 MAX_NAME = 255
@@ -160,13 +158,10 @@ def download_attachment(application_id: str, file_id: str) -> Response:
     case_id = _case_id(application_id)
     actor = caller().subject.actor()
     with transaction() as session:
-        try:
-            load_case(rt(), session, case_id, actor)
-        except EngineError as exc:
-            raise from_engine(exc) from None
         row = session.exec(
             select(Attachment).where(Attachment.id == _int(file_id), Attachment.case_id == case_id)
         ).first()
+        open_case(session, case_id, actor, "view_attachment", row.name if row else "")
         if row is None:
             raise ApiError.http(404)
         session.commit()
@@ -193,13 +188,11 @@ def download_document(application_id: str, file_id: str) -> Response:
     case_id = _case_id(application_id)
     actor = caller().subject.actor()
     with transaction() as session:
-        try:
-            load_case(rt(), session, case_id, actor)
-        except EngineError as exc:
-            raise from_engine(exc) from None
         row = session.exec(
             select(Document).where(Document.id == _int(file_id), Document.case_id == case_id)
         ).first()
+        target = row.document_id if row else ""
+        open_case(session, case_id, actor, "download_document", target)
         if row is None:
             raise ApiError.http(404)
         session.commit()

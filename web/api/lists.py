@@ -10,15 +10,16 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
+import re
 from typing import Any
 
 from sqlalchemy import select, tuple_
 from sqlmodel import Session
 
 from engine.actors import Actor
-from engine.definitions.models import Procedure
 from engine.records import CASES
 from engine.runtime import Runtime
+from engine.worklist import Cursor, InboxFilter, cached_state_counts, inbox_page, scope_for
 from web.api import bp
 from web.api import schemas as s
 from web.api.auth import caller
@@ -28,6 +29,9 @@ from web.api.present import text
 from web.api.spec import Reply, operation
 
 STAFF_FILTERS = ("assignee", "due", "include_closed")
+WORK_ROLES = ("intake", "review", "approval")
+"""Roles with a work queue (as on the staff screens)."""
+STAFF_ID = re.compile(r"^[A-Za-z0-9._-]{1,80}$")
 _COLUMNS = (
     "id",
     "reference",
@@ -72,22 +76,38 @@ def _decode(cursor: str) -> tuple[dt.datetime, str]:
     return parsed, case_id
 
 
-def _procedure(runtime: Runtime, session: Session, version: str) -> Procedure:
-    return runtime.procedure_for(session, version)
+def _state(
+    runtime: Runtime, session: Session, procedure_id: str, version: str | None, state: str
+) -> tuple[s.Text, str]:
+    """The label and portal status of a case's state, from the definition version it was
+    filed under (or the current definition, for rows that do not say)."""
+    proc = (
+        runtime.procedure_for(session, version)
+        if version
+        else runtime.catalog.procedures.get(procedure_id)
+    )
+    try:
+        spec = proc.workflow.state(state) if proc else None
+    except KeyError:
+        spec = None
+    if spec is None:
+        return s.Text(ja=state, en=state), "in_progress"
+    return text(spec.label), spec.portal_status
 
 
 def _summary(
     runtime: Runtime, session: Session, row: Any, days_left: int | None, staff: bool
 ) -> s.ApplicationSummary:
-    proc = _procedure(runtime, session, row["definition_version"])
-    state = proc.workflow.state(row["state"])
+    label, portal = _state(
+        runtime, session, row["procedure_id"], row.get("definition_version"), row["state"]
+    )
     return s.ApplicationSummary(
         id=row["id"],
         reference=row["reference"],
         procedure_id=row["procedure_id"],
         state=row["state"],
-        state_label=text(state.label),
-        portal_status=state.portal_status,
+        state_label=label,
+        portal_status=portal,
         version=row["version"],
         due_date=row["due_date"],
         days_left=days_left,
@@ -177,4 +197,45 @@ def list_applications(query: s.ApplicationQuery) -> s.ApplicationPage:
 def _staff_queue(
     runtime: Runtime, session: Session, actor: Actor, query: s.ApplicationQuery
 ) -> s.ApplicationPage:
-    raise ApiError.http(404)
+    """The inbox of the staff screens: same scope, filters, order, cursor and counts."""
+    if not set(actor.roles) & set(WORK_ROLES):
+        raise ApiError(
+            403,
+            "forbidden",
+            "受付・審査・決裁の役割がないため、案件の一覧は見られません。",
+            "Only staff with the intake, review or approval role have a work queue.",
+        )
+    assignee = actor.id if query.assignee == "me" else query.assignee
+    if assignee not in (None, "none") and not STAFF_ID.match(assignee or ""):
+        raise ApiError.invalid(
+            [
+                problem(
+                    "assignee",
+                    "invalid",
+                    "職員のログインID、me、none のいずれかを指定してください。",
+                    "Give a staff login id, me, or none.",
+                )
+            ]
+        )
+    after = Cursor.decode(query.cursor) if query.cursor else None
+    if query.cursor and after is None:
+        raise _bad_cursor()
+    filt = InboxFilter(
+        procedure=query.procedure,
+        state=query.state,
+        channel=query.channel,
+        assignee=assignee,
+        due=query.due,
+        include_closed=query.include_closed,
+    )
+    scope = scope_for(runtime, actor.departments)
+    org = runtime.organisation_id(session)
+    page = inbox_page(session, org, scope, filt, after=after, limit=query.limit)
+    counts = cached_state_counts(session, org, scope, filt) if after is None else None
+    return s.ApplicationPage(
+        items=[
+            _summary(runtime, session, row.__dict__, row.days_left, staff=True) for row in page.rows
+        ],
+        next_cursor=page.next.encode() if page.next else None,
+        counts=counts,
+    )
