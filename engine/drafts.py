@@ -9,7 +9,7 @@ Personal numbers in the answers are encrypted as in cases (:mod:`engine.pii`).
 Filing a new draft goes through :func:`engine.cases.submit` with the draft's own
 idempotency key, so a double click or a retry after a lost reply finds the case the first
 request made instead of filing twice. Where the procedure's identity level is
-``signature``, :func:`verify_signature` checks the card's signature over exactly the
+``signature``, :func:`engine.signing.require_signature` checks the card's signature over exactly the
 filed answers with the configured JPKI verifier (the same check Pittari intake runs)
 before anything is filed.
 
@@ -31,11 +31,11 @@ from sqlalchemy import JSON, Index
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from adapters.base import JpkiVerifier
-from adapters.signatures import Signature, canonical_bytes
+from adapters.signatures import Signature
 from engine.actors import Actor
-from engine.errors import EngineError, NotFound
+from engine.errors import NotFound
 from engine.pii import decrypt_data, encrypt_data, sensitive_paths
-from forms.spec import FormSpec
+from engine.signing import check_applicant_number, require_signature
 
 if TYPE_CHECKING:
     from engine.cases import SubmitResult
@@ -81,12 +81,6 @@ class Draft(SQLModel, table=True):
     created_at: dt.datetime = Field(default_factory=utcnow)
     updated_at: dt.datetime = Field(default_factory=utcnow)
     expires_at: dt.datetime = Field(default_factory=utcnow)
-
-
-class SignatureRejected(EngineError):
-    """The card's signature did not verify; the message says why and what to do."""
-
-    code = "signature_rejected"
 
 
 @dataclass(frozen=True)
@@ -286,67 +280,6 @@ def delete_draft(session: Session, row: Draft) -> None:
         session.flush()
 
 
-def signed_bytes(data: dict[str, Any]) -> bytes:
-    """The bytes a resident signs for ``data`` (the answers exactly as filed)."""
-    return canonical_bytes(data)
-
-
-def verify_signature(
-    verifier: JpkiVerifier,
-    data: dict[str, Any],
-    signature: Signature,
-    resident_id: str,
-    at: dt.datetime,
-) -> None:
-    """Check the card signature over ``data`` and that the signer is ``resident_id``.
-
-    The same check as Pittari intake: the configured verifier over
-    :func:`adapters.signatures.canonical_bytes` of the answers, the signer resolved through
-    the resident registry's certificate link. Raises :class:`SignatureRejected`.
-    """
-    result = verifier.verify(signed_bytes(data), signature, resident_id, at)
-    if not result.ok:
-        raise SignatureRejected(
-            f"電子署名を確認できませんでした（{result.message_ja}）。"
-            "署名用電子証明書が失効・期限切れの場合は、市役所の窓口で再発行を受けてください。",
-            f"The electronic signature could not be verified ({result.message_en}). "
-            "If your signing certificate was revoked or has expired, have it reissued at "
-            "the city hall.",
-            failed=str(result.failed_check) if result.failed_check else None,
-        )
-
-
-APPLICANT_NUMBER_SOURCE = "registry.resident.my_number"
-
-
-class NotTheApplicant(EngineError):
-    """The applicant's My Number in the answers is not the logged-in resident's."""
-
-    code = "not_the_applicant"
-
-
-def check_applicant_number(form: FormSpec, data: dict[str, Any], my_number: str | None) -> None:
-    """The applicant's own My Number in the answers (the field prefilled from
-    ``registry.resident.my_number``) must be the filer's: a resident files for themselves.
-
-    The same rule Pittari intake applies to a signed package (``engine.intake``).
-    """
-    for path, spec in form.iter_fields():
-        if spec.prefill != APPLICANT_NUMBER_SOURCE or "[]" in path:
-            continue
-        value: Any = data
-        for part in path.split("."):
-            value = value.get(part) if isinstance(value, dict) else None
-        typed = "".join(ch for ch in str(value or "") if ch.isdigit())
-        if value is not None and my_number is not None and typed != my_number:
-            raise NotTheApplicant(
-                "申請者の個人番号が、ログインしている方の個人番号と一致しません。"
-                "ご本人の個人番号を入力してください。",
-                "The applicant's My Number is not yours. Enter your own My Number.",
-                path=path,
-            )
-
-
 def _record_signature(row: Draft, signature: Signature | None, at: dt.datetime) -> None:
     if signature is not None:
         row.signature = {
@@ -385,7 +318,7 @@ def file_draft(
     proc = rt.procedure_for(session, row.definition_version)
     check_applicant_number(proc.form, view.data, my_number)
     if proc.identity == "signature":
-        _require_signature(signature, verifier, view.data, actor.id, now)
+        require_signature(signature, verifier, view.data, actor.id, now)
     result = submit(
         rt,
         session,
@@ -404,21 +337,6 @@ def file_draft(
     session.add(row)
     session.flush()
     return result
-
-
-def _require_signature(
-    signature: Signature | None,
-    verifier: JpkiVerifier | None,
-    data: dict[str, Any],
-    resident_id: str,
-    at: dt.datetime,
-) -> None:
-    if signature is None or verifier is None:
-        raise SignatureRejected(
-            "この手続はマイナンバーカードによる電子署名が必要です。",
-            "This procedure needs an electronic signature with your My Number Card.",
-        )
-    verify_signature(verifier, data, signature, resident_id, at)
 
 
 def resubmit_correction(
@@ -454,7 +372,7 @@ def resubmit_correction(
     proc = rt.procedure_for(session, case.definition_version)
     check_applicant_number(proc.form, view.data, my_number)
     if proc.identity == "signature":
-        _require_signature(signature, verifier, view.data, actor.id, now)
+        require_signature(signature, verifier, view.data, actor.id, now)
     current = plain_data(rt, case, proc)
     changed = {k: v for k, v in view.data.items() if current.get(k) != v}
     after = fire(

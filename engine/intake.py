@@ -52,6 +52,7 @@ from engine.errors import EngineError
 from engine.models import Case, OutboxMessage
 from engine.outbox import PermanentFailure
 from engine.runtime import Runtime
+from engine.signing import applicant_number_mismatch
 from forms import FieldError
 
 log = logging.getLogger(__name__)
@@ -185,20 +186,12 @@ class IntakeJob:
         return applicant, None
 
     def _signer_is_applicant(self, package: Package, my_number: str) -> bool:
-        """The applicant's own My Number in the form (the field prefilled from
-        ``registry.resident.my_number``) is the signer's."""
+        """The applicant's own My Number in the form is the signer's (engine.signing)."""
         try:
             form = self.rt.catalog.get(package.procedure_code).form
         except KeyError:
             return True  # an unknown procedure is refused when filing
-        for path, spec in form.iter_fields():
-            if spec.prefill == "registry.resident.my_number" and "[]" not in path:
-                value: Any = package.form_data
-                for part in path.split("."):
-                    value = value.get(part) if isinstance(value, dict) else None
-                if value is not None and str(value).replace("-", "").strip() != my_number:
-                    return False
-        return True
+        return applicant_number_mismatch(form, dict(package.form_data), my_number) is None
 
     def _file(self, package: Package, now: dt.datetime | None) -> bool | None:
         """File the package: True a new case, False a new case in intake error, None a

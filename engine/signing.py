@@ -1,16 +1,21 @@
-"""Checking the card signature of a filing, and finding who signed it.
+"""Who files: the card signature of a filing, its signer, and the applicant's own number.
 
-A filing made with the My Number Card carries a JPKI signature over the canonical JSON of
-the application (:func:`adapters.signatures.canonical_bytes`) and the signing
-certificate. The checks are the configured verifier's (signature, chain to the JPKI root,
-validity, revocation, signer), then, for a signer found through the certificate's serial
-number, that the applicant's own My Number in the application is the signer's, as intake
-from Mynaportal checks.
+One set of checks for every way in (the resident screens, Mynaportal intake, the API):
+
+- a filing made with the My Number Card carries a JPKI signature over the canonical JSON
+  of the application (:func:`signed_bytes`) and the signing certificate; the configured
+  verifier checks signature, chain to the JPKI root, validity, revocation and signer
+  (:func:`verify_signer` for a known resident, :func:`identify_signer` to find the
+  signer through the certificate's serial number);
+- the applicant's own My Number in the application (the field prefilled from
+  ``registry.resident.my_number``) must be the filer's (:func:`check_applicant_number`,
+  :func:`applicant_number_mismatch`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from typing import Any
 
 from cryptography import x509
@@ -21,8 +26,13 @@ from adapters.signatures import Signature, VerificationResult, canonical_bytes
 from engine.errors import EngineError
 from forms.spec import FormSpec
 
-OWN_MY_NUMBER = "registry.resident.my_number"
+APPLICANT_NUMBER_SOURCE = "registry.resident.my_number"
 """The prefill source of the field that holds the applicant's own My Number."""
+
+
+def signed_bytes(data: dict[str, Any]) -> bytes:
+    """The bytes a resident signs for ``data`` (the answers exactly as filed)."""
+    return canonical_bytes(data)
 
 
 class SignatureRejected(EngineError):
@@ -39,8 +49,14 @@ class SignatureRequired(SignatureRejected):
     def __init__(self) -> None:
         super().__init__(
             "この手続はマイナンバーカードによる電子署名が必要です。",
-            "This procedure needs an electronic signature with the My Number Card.",
+            "This procedure needs an electronic signature with your My Number Card.",
         )
+
+
+class NotTheApplicant(EngineError):
+    """The applicant's My Number in the answers is not the filer's."""
+
+    code = "not_the_applicant"
 
 
 def _rejected(result: VerificationResult) -> SignatureRejected:
@@ -62,9 +78,22 @@ def verify_signer(
     at: dt.datetime,
 ) -> None:
     """Check the signature over ``data`` and that the signer is ``resident_id``."""
-    result = verifier.verify(canonical_bytes(data), signature, resident_id, at)
+    result = verifier.verify(signed_bytes(data), signature, resident_id, at)
     if not result.ok:
         raise _rejected(result)
+
+
+def require_signature(
+    signature: Signature | None,
+    verifier: JpkiVerifier | None,
+    data: dict[str, Any],
+    resident_id: str,
+    at: dt.datetime,
+) -> None:
+    """:func:`verify_signer`, refusing a missing signature (:class:`SignatureRequired`)."""
+    if signature is None or verifier is None:
+        raise SignatureRequired()
+    verify_signer(verifier, data, signature, resident_id, at)
 
 
 def identify_signer(
@@ -89,7 +118,7 @@ def identify_signer(
         raise SignatureRejected(
             "署名用電子証明書を読み取れません。", "The signing certificate cannot be read."
         ) from None
-    result = verifier.verify(canonical_bytes(data), signature, serial, at)
+    result = verifier.verify(signed_bytes(data), signature, serial, at)
     if not result.ok:
         raise _rejected(result)
     resident = registry.by_certificate_serial(serial)
@@ -98,7 +127,7 @@ def identify_signer(
             "署名した電子証明書に対応する住民が見つかりません。",
             "No resident is linked to the signing certificate.",
         )
-    if not signer_is_applicant(form, data, resident.my_number):
+    if applicant_number_mismatch(form, data, resident.my_number) is not None:
         raise SignatureRejected(
             "申請者の個人番号が、署名した方の個人番号と一致しません。",
             "The applicant's My Number is not the signer's.",
@@ -106,13 +135,33 @@ def identify_signer(
     return resident
 
 
-def signer_is_applicant(form: FormSpec, data: dict[str, Any], my_number: str) -> bool:
-    """Whether the application's own My Number (where the form has one) is ``my_number``."""
+def applicant_number_mismatch(form: FormSpec, data: dict[str, Any], my_number: str) -> str | None:
+    """The path of the applicant's own My Number field when it holds a number other than
+    ``my_number`` (digits compared; a field left out is no mismatch), else None."""
     for path, spec in form.iter_fields():
-        if spec.prefill == OWN_MY_NUMBER and "[]" not in path:
-            value: Any = data
-            for part in path.split("."):
-                value = value.get(part) if isinstance(value, dict) else None
-            if value is not None and str(value).replace("-", "").strip() != my_number:
-                return False
-    return True
+        if spec.prefill != APPLICANT_NUMBER_SOURCE or "[]" in path:
+            continue
+        value: Any = data
+        for part in path.split("."):
+            value = value.get(part) if isinstance(value, dict) else None
+        if value is None:
+            continue
+        typed = "".join(ch for ch in unicodedata.normalize("NFKC", str(value)) if ch.isdigit())
+        if typed != my_number:
+            return path
+    return None
+
+
+def check_applicant_number(form: FormSpec, data: dict[str, Any], my_number: str | None) -> None:
+    """The applicant's own My Number in the answers must be the filer's (``my_number``, from
+    the registry): a resident files for themselves. Raises :class:`NotTheApplicant`."""
+    if my_number is None:
+        return
+    path = applicant_number_mismatch(form, data, my_number)
+    if path is not None:
+        raise NotTheApplicant(
+            "申請者の個人番号が、ログインしている方の個人番号と一致しません。"
+            "ご本人の個人番号を入力してください。",
+            "The applicant's My Number is not yours. Enter your own My Number.",
+            path=path,
+        )

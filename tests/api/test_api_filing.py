@@ -237,8 +237,11 @@ def test_a_resident_files_for_themselves_with_their_signature(app: Flask, world:
     unsigned = signed_claim(api, world)
     del unsigned["signature"]
     assert api.file(unsigned).get_json()["error"]["code"] == "signature_required"
-    someone_else = signed_claim(api, world, "single_parent")
-    assert api.file(someone_else).get_json()["error"]["code"] == "signature_rejected"
+    signed_by_another = signed_claim(api, world)
+    signed_by_another["signature"] = signature(world, "single_parent", signed_by_another["data"])
+    assert api.file(signed_by_another).get_json()["error"]["code"] == "signature_rejected"
+    someone_elses_claim = signed_claim(api, world, "single_parent")
+    assert api.file(someone_elses_claim).get_json()["error"]["code"] == "not_the_applicant"
 
 
 def test_residents_and_integrators_cannot_name_another_applicant(
@@ -364,3 +367,17 @@ def test_filing_writes_the_case_and_event_in_one_transaction(
         ).all()
     assert [e.trigger for e in events] == ["submit"]
     assert KOSODATE in app.extensions["madoguchi"].catalog.get(CLAIM).departments
+
+
+def test_a_resident_files_only_with_their_own_my_number(app: Flask, world: DemoWorld) -> None:
+    api = person_token(app, resident_login(world, "newborn_family"))
+    body = signed_claim(api, world)
+    body["data"]["claimant"]["my_number"] = persona(world, "single_parent").my_number
+    body["signature"] = signature(world, "newborn_family", body["data"])
+    reply = api.file(body)
+    assert reply.status_code == 422
+    error = reply.get_json()["error"]
+    assert error["code"] == "not_the_applicant"
+    assert error["message"]["en"] == (
+        "The applicant's My Number is not yours. Enter your own My Number."
+    )

@@ -29,7 +29,13 @@ from engine.errors import EngineError, ValidationFailed
 from engine.files import attachment_refs
 from engine.models import utcnow
 from engine.records import CaseRecord, get_case
-from engine.signing import SignatureRequired, identify_signer, verify_signer
+from engine.signing import (
+    SignatureRequired,
+    check_applicant_number,
+    identify_signer,
+    require_signature,
+    verify_signer,
+)
 from web.api import bp, present
 from web.api import schemas as s
 from web.api.auth import caller
@@ -220,17 +226,24 @@ def _staff_only(body: s.FileApplication) -> None:
         raise ApiError.invalid(problems)
 
 
+def _my_number(resident_id: str) -> str | None:
+    """The resident's My Number in the registry (None when the registry does not know them)."""
+    resident = registry().by_resident_number(resident_id)
+    return resident.my_number if resident else None
+
+
 def _applicant(
     proc: Procedure, who: Subject, body: s.FileApplication, signed: dict[str, Any], now: Any
 ) -> tuple[str, Actor]:
-    """Who the application is for, and the actor filing it, after the signature checks."""
+    """Who the application is for, and the actor filing it, after the checks the screens
+    run (:mod:`engine.signing`): the applicant's own My Number is theirs, and the card
+    signature verifies where the procedure (or an integrator) needs one."""
     sig = _signature(body.signature)
     if who.kind == "resident":
         _staff_only(body)
+        check_applicant_number(proc.form, signed, _my_number(who.id))
         if proc.identity == "signature" or sig is not None:
-            if sig is None:
-                raise SignatureRequired()
-            verify_signer(verifier(), signed, sig, who.id, now)
+            require_signature(sig, verifier(), signed, who.id, now)
         return who.id, who.actor()
     if who.kind == "integrator":
         _staff_only(body)
@@ -247,6 +260,7 @@ def _applicant(
     if missing:
         raise ApiError.invalid(missing)
     applicant = str(body.applicant_id)
+    check_applicant_number(proc.form, signed, _my_number(applicant))
     if sig is not None:
         verify_signer(verifier(), signed, sig, applicant, now)
     return applicant, replace(
@@ -480,14 +494,10 @@ def fire_transition(application_id: str, body: s.Transition) -> Any:
         try:
             case, proc = load_case(runtime, session, case_id, actor)
             sig = _signature(body.signature)
-            if (
-                body.data is not None
-                and who.kind == "resident"
-                and (proc.identity == "signature" or sig is not None)
-            ):
-                if sig is None:
-                    raise SignatureRequired()
-                verify_signer(verifier(), body.data, sig, who.id, now)
+            if body.data is not None and who.kind == "resident":
+                check_applicant_number(proc.form, body.data, _my_number(who.id))
+                if proc.identity == "signature" or sig is not None:
+                    require_signature(sig, verifier(), body.data, who.id, now)
             after = fire(
                 runtime,
                 session,

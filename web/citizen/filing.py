@@ -19,7 +19,7 @@ from sqlmodel import Session
 
 from adapters.errors import CardError, NoCardError, PinLockedError, WrongPinError
 from adapters.signatures import Signature
-from engine import drafts
+from engine import drafts, signing
 from engine.definitions.models import Procedure
 from engine.errors import EngineError, ValidationFailed
 from engine.files import FileRejected, store_upload
@@ -589,7 +589,7 @@ def _sign(data: dict[str, Any], pin: str) -> Signature:
     who = current_resident()
     if reader is None or who is None:
         raise NoCardError("no card reader")
-    return reader.sign(who.resident_id, drafts.signed_bytes(data), pin)
+    return reader.sign(who.resident_id, signing.signed_bytes(data), pin)
 
 
 def _card_message(exc: CardError) -> str:

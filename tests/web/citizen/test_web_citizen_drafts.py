@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 
 from adapters import service
 from adapters.mock.world import world_from_config
-from engine import drafts
+from engine import drafts, signing
 from engine.actors import Actor
 from engine.models import Case
 from engine.runtime import Runtime
@@ -25,7 +25,7 @@ def _answers(rt: Runtime) -> dict[str, object]:
     person = service.resident_registry(rt.adapter_config).by_resident_number(RESIDENT)
     assert person is not None
     for path, spec in rt.catalog.get(PROCEDURE).form.iter_fields():
-        if spec.prefill == drafts.APPLICANT_NUMBER_SOURCE and "[]" not in path:
+        if spec.prefill == signing.APPLICANT_NUMBER_SOURCE and "[]" not in path:
             node = data
             *parents, leaf = path.split(".")
             for part in parents:
@@ -44,9 +44,9 @@ def test_a_signed_draft_is_filed_once(rt: Runtime) -> None:
         s.commit()
         view = drafts.open_draft(rt, s, row)
         assert view.data == answers
-        with pytest.raises(drafts.SignatureRejected):
+        with pytest.raises(signing.SignatureRejected):
             drafts.file_draft(rt, s, row, actor, verifier=verifier)
-        signature = card.sign(RESIDENT, drafts.signed_bytes(view.data), PASSWORD)
+        signature = card.sign(RESIDENT, signing.signed_bytes(view.data), PASSWORD)
         first = drafts.file_draft(rt, s, row, actor, signature=signature, verifier=verifier)
         s.commit()
         again = drafts.file_draft(rt, s, row, actor, signature=signature, verifier=verifier)
@@ -63,7 +63,7 @@ def test_a_signature_over_other_answers_is_refused(rt: Runtime) -> None:
     with Session(rt.db, expire_on_commit=False) as s:
         row = drafts.start_draft(rt, s, PROCEDURE, RESIDENT, _answers(rt))
         signature = card.sign(RESIDENT, b'{"something":"else"}', PASSWORD)
-        with pytest.raises(drafts.SignatureRejected):
+        with pytest.raises(signing.SignatureRejected):
             drafts.file_draft(rt, s, row, actor, signature=signature, verifier=verifier)
         assert s.exec(select(Case)).first() is None
 
