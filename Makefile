@@ -35,6 +35,7 @@ bench: setup
 	$(BIN)/python bench/engine.py
 	$(BIN)/python bench/pdf.py
 	$(BIN)/python bench/worklist.py
+	$(BIN)/python bench/filing.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
