@@ -201,6 +201,10 @@ def test_the_consent_page_names_the_client_and_what_it_asks(app: Flask, world: D
     assert "民間子育てアプリ" in html
     assert "申請の閲覧" in html
     assert "申請の提出" not in html
+    # The form's redirect to the client must pass the page's CSP (form-action), and only it.
+    csp = page.headers["Content-Security-Policy"]
+    assert "form-action 'self' http://127.0.0.1:8400;" in csp
+    assert "frame-ancestors 'none'" in csp
 
 
 def test_refusing_consent_sends_access_denied_back(app: Flask, world: DemoWorld) -> None:

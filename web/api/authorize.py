@@ -10,12 +10,14 @@ Also ``/.well-known/oauth-authorization-server`` (RFC 8414 metadata).
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from authlib.oauth2 import OAuth2Error
 from flask import Blueprint, Response, current_app, g, redirect, render_template, request, url_for
 from sqlmodel import Session
 
 from engine.api_clients import SCOPES, Subject
+from web import SECURITY_HEADERS
 from web.api.auth import OAuthClient, server
 from web.api.common import rt
 from web.i18n import t
@@ -79,6 +81,21 @@ def _refused(error: OAuth2Error) -> Response | tuple[str, int]:
     )
 
 
+def _consent_response(page: str, redirect_uri: str) -> Response:
+    """The consent page, whose form may end in a redirect to the client's redirect URI.
+
+    Browsers apply the page's CSP ``form-action`` to the redirect that follows a form
+    submission, so the client's origin is allowed there (and nowhere else).
+    """
+    parts = urlsplit(redirect_uri)
+    origin = f"{parts.scheme}://{parts.netloc}"
+    resp = Response(page, mimetype="text/html")
+    resp.headers["Content-Security-Policy"] = SECURITY_HEADERS["Content-Security-Policy"].replace(
+        "form-action 'self'", f"form-action 'self' {origin}"
+    )
+    return resp
+
+
 @oauth_bp.route("/oauth/authorize", methods=["GET", "POST"])
 def authorize() -> Any:
     """The consent page (GET) and the decision (POST, CSRF-protected)."""
@@ -95,9 +112,10 @@ def authorize() -> Any:
                 return _login(client.row.kind)
             scopes = [(name, *SCOPES[name]) for name in (grant.request.scope or "").split()]
             if request.method == "GET":
-                return render_template(
+                page = render_template(
                     "api/authorize.html", client=client.row, subject=subject, scopes=scopes
                 )
+                return _consent_response(page, grant.redirect_uri)
             allowed = request.form.get("decision") == "allow"
             resp = server().create_authorization_response(
                 grant_user=subject if allowed else None, grant=grant
