@@ -6,6 +6,7 @@ import threading
 from dataclasses import dataclass, field
 
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 import engine.effects
@@ -102,19 +103,28 @@ class Runtime:
         self._stored.add(version)
 
     def sync_definitions(self) -> int:
-        """Store every loaded definition version; returns how many were new."""
+        """Store every loaded definition version; returns how many were new.
+
+        Several processes start at once (gunicorn workers, hosts): another may store the
+        same version, or create the organisation, at the same moment, which is fine.
+        """
         added = 0
         with Session(self.db) as session:
             for proc in self.catalog:
-                if session.get(DefinitionVersion, proc.version) is None:
-                    session.add(
-                        DefinitionVersion(
-                            version=proc.version,
-                            procedure_id=proc.id,
-                            content=proc.model_dump(mode="json"),
+                if session.get(DefinitionVersion, proc.version) is not None:
+                    continue
+                try:
+                    with session.begin_nested():
+                        session.add(
+                            DefinitionVersion(
+                                version=proc.version,
+                                procedure_id=proc.id,
+                                content=proc.model_dump(mode="json"),
+                            )
                         )
-                    )
                     added += 1
+                except IntegrityError:
+                    pass  # stored by another process meanwhile
             self.organisation(session)
             session.commit()
         self._stored.update(proc.version for proc in self.catalog)
@@ -136,9 +146,12 @@ class Runtime:
                     f"MADOGUCHI_ORG_CODE {code!r} is not a valid 6-digit local "
                     "government code (check digit)"
                 )
-            org = Organisation(code=code, name=self.settings.org_name)
-            session.add(org)
-            session.flush()
+            try:
+                with session.begin_nested():
+                    org = Organisation(code=code, name=self.settings.org_name)
+                    session.add(org)
+            except IntegrityError:  # another process created it at the same moment
+                org = session.exec(select(Organisation).where(Organisation.code == code)).one()
         return org
 
 
