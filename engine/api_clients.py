@@ -1,19 +1,16 @@
-"""Registered API clients, the tokens they hold, authorization codes and API uploads.
+"""Registered API clients and the subjects their tokens stand for.
 
-The JSON API (``web/api``) is an OAuth 2.0 authorization server and resource server. This
-module keeps what it needs in the database, so every process of a deployment (several
-gunicorn workers, several hosts) sees the same clients and tokens:
+The JSON API (``web/api``) is an OAuth 2.0 authorization server and resource server. What
+it needs is kept in the database, so every process of a deployment (several gunicorn
+workers, several hosts) sees the same clients and tokens:
 
-- :class:`ApiClient`: a registered client. Its ``kind`` says whose tokens it gets:
+- :class:`ApiClient` (here): a registered client. Its ``kind`` says whose tokens it gets:
   ``integrator`` (client credentials: the client acts for itself, filing signed
   applications and reading its own filings), ``resident`` (authorization code with PKCE:
   a resident who logged in with the card) or ``staff`` (authorization code: a member of
-  staff who logged in through the municipal identity provider).
-- :class:`ApiToken`: an access token (and, for people, a refresh token) with the subject
-  it stands for and its scopes.
-- :class:`ApiAuthorizationCode`: a code waiting to be exchanged (once, for a short time).
-- :class:`ApiUpload`: a file uploaded through the API, owned by the subject who sent it,
-  so a filing can attach only its own uploads.
+  staff who logged in through the municipal identity provider);
+- tokens and authorization codes: :mod:`engine.api_tokens`;
+- files uploaded through the API, owned by their sender: :mod:`engine.api_uploads`.
 
 Secrets (client secrets, tokens, codes) are random, shown once, and stored only as
 SHA-256 hashes: a copy of the database gives nobody a usable credential.
@@ -26,14 +23,15 @@ import hashlib
 import hmac
 import re
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
-from sqlalchemy import JSON, Index, bindparam, or_, select, update
+from sqlalchemy import JSON, Index
 from sqlmodel import Field, Session, SQLModel, col
 from sqlmodel import select as orm_select
 
+from adapters.exchange import STAFF_ROLES
 from engine.actors import Actor
 from engine.definitions.models import Role
 from engine.models import Case, utcnow
@@ -67,7 +65,6 @@ CLIENT_PREFIX = "mdg_client_"
 SECRET_PREFIX = "mdg_secret_"  # noqa: S105  # a prefix, not a secret
 ACCESS_PREFIX = "mdg_at_"
 REFRESH_PREFIX = "mdg_rt_"
-UPLOAD_PREFIX = "upl_"
 
 
 def digest(secret: str) -> str:
@@ -103,63 +100,7 @@ class ApiClient(SQLModel, table=True):
         return self.revoked_at is None
 
 
-class ApiToken(SQLModel, table=True):
-    """An access token (and refresh token) issued to a client for a subject."""
-
-    __tablename__ = "api_tokens"
-    __table_args__ = (Index("ix_api_tokens_client", "client_id", "issued_at"),)
-
-    id: int | None = Field(default=None, primary_key=True)
-    access_hash: str = Field(max_length=64, unique=True)
-    refresh_hash: str | None = Field(default=None, max_length=64, unique=True)
-    client_id: str = Field(foreign_key="api_clients.id", max_length=64)
-    subject_kind: str = Field(max_length=12)
-    subject_id: str = Field(max_length=80)
-    subject: dict[str, Any] = Field(sa_type=JSON, default_factory=dict)
-    scope: str = Field(max_length=200)
-    issued_at: dt.datetime = Field(default_factory=utcnow)
-    expires_at: dt.datetime
-    refresh_expires_at: dt.datetime | None = None
-    revoked_at: dt.datetime | None = None
-
-
-class ApiAuthorizationCode(SQLModel, table=True):
-    """An authorization code: valid once, for a short time, for one client and subject."""
-
-    __tablename__ = "api_authorization_codes"
-
-    code_hash: str = Field(primary_key=True, max_length=64)
-    client_id: str = Field(foreign_key="api_clients.id", max_length=64)
-    redirect_uri: str = Field(max_length=500)
-    scope: str = Field(max_length=200)
-    code_challenge: str = Field(max_length=128)
-    code_challenge_method: str = Field(max_length=10)
-    subject_kind: str = Field(max_length=12)
-    subject_id: str = Field(max_length=80)
-    subject: dict[str, Any] = Field(sa_type=JSON, default_factory=dict)
-    expires_at: dt.datetime
-
-
-class ApiUpload(SQLModel, table=True):
-    """A file uploaded through the API for a field of a procedure, owned by its sender."""
-
-    __tablename__ = "api_uploads"
-    __table_args__ = (Index("ix_api_uploads_owner", "owner", "sha256"),)
-
-    id: str = Field(primary_key=True, max_length=40)
-    attachment_id: int = Field(foreign_key="attachments.id")
-    owner: str = Field(max_length=200)
-    procedure_id: str = Field(max_length=80)
-    field_path: str = Field(max_length=200)
-    sha256: str = Field(max_length=64)
-    name: str = Field(max_length=255)
-    content_type: str = Field(max_length=100)
-    size: int
-    created_at: dt.datetime = Field(default_factory=utcnow)
-
-
-TOKENS = ApiToken.__table__  # type: ignore[attr-defined]  # SQLModel sets it on table models
-CLIENTS = ApiClient.__table__  # type: ignore[attr-defined]
+CLIENTS = ApiClient.__table__  # type: ignore[attr-defined]  # SQLModel sets it on table models
 
 
 class ClientError(ValueError):
@@ -181,10 +122,9 @@ class Subject:
         if self.kind == "resident":
             return Actor.resident(self.id, self.name)
         if self.kind == "staff":
-            roles = frozenset(
-                r for r in self.roles if r in ("intake", "review", "approval", "admin")
-            )
-            return Actor.staff(self.id, _roles(roles), frozenset(self.departments), self.name)
+            # Only staff roles: a token never makes its holder a resident or the system.
+            roles = frozenset(cast(Role, r) for r in self.roles if r in STAFF_ROLES)
+            return Actor.staff(self.id, roles, frozenset(self.departments), self.name)
         return Actor("integrator", self.id, self.name)
 
     def as_json(self) -> dict[str, Any]:
@@ -212,20 +152,6 @@ class Subject:
     def owner(self) -> str:
         """The key that owns this subject's uploads."""
         return f"{self.kind}:{self.id}"
-
-
-def _roles(roles: Iterable[str]) -> frozenset[Role]:
-    out: set[Role] = set()
-    for r in roles:
-        if r == "intake":
-            out.add("intake")
-        elif r == "review":
-            out.add("review")
-        elif r == "approval":
-            out.add("approval")
-        elif r == "admin":
-            out.add("admin")
-    return frozenset(out)
 
 
 def create_client(
@@ -319,275 +245,6 @@ def rotate_secret(session: Session, client: ApiClient) -> str:
     session.add(client)
     session.flush()
     return secret
-
-
-def revoke_client(session: Session, client: ApiClient, now: dt.datetime | None = None) -> int:
-    """Revoke a client and every token it holds; returns how many tokens were revoked."""
-    now = now or utcnow()
-    client.revoked_at = now
-    session.add(client)
-    result = session.connection().execute(
-        update(TOKENS)
-        .where(TOKENS.c.client_id == client.id, TOKENS.c.revoked_at.is_(None))
-        .values(revoked_at=now)
-    )
-    session.flush()
-    return int(result.rowcount or 0)
-
-
-@dataclass(frozen=True)
-class TokenRecord:
-    """An access token as the resource server sees it (a snapshot, no ORM object)."""
-
-    id: int
-    client_id: str
-    client_name: str
-    rate_limit: str
-    subject: Subject
-    scopes: frozenset[str]
-    expires_at: dt.datetime
-    refresh_expires_at: dt.datetime | None
-    revoked: bool
-
-    def expired(self, now: dt.datetime | None = None) -> bool:
-        """Whether the access token has expired."""
-        return _aware(self.expires_at) <= (now or utcnow())
-
-
-# The resource server looks a token up on every request: one pre-built join.
-_BY_ACCESS = (
-    select(
-        TOKENS.c.id,
-        TOKENS.c.client_id,
-        TOKENS.c.subject_kind,
-        TOKENS.c.subject_id,
-        TOKENS.c.subject,
-        TOKENS.c.scope,
-        TOKENS.c.expires_at,
-        TOKENS.c.refresh_expires_at,
-        TOKENS.c.revoked_at,
-        CLIENTS.c.name,
-        CLIENTS.c.rate_limit,
-        CLIENTS.c.revoked_at.label("client_revoked_at"),
-    )
-    .join(CLIENTS, CLIENTS.c.id == TOKENS.c.client_id)
-    .where(TOKENS.c.access_hash == bindparam("h"))
-)
-_BY_REFRESH = (
-    select(*_BY_ACCESS.selected_columns)
-    .join_from(TOKENS, CLIENTS, CLIENTS.c.id == TOKENS.c.client_id)
-    .where(TOKENS.c.refresh_hash == bindparam("r"))
-)
-
-
-def _aware(value: dt.datetime) -> dt.datetime:
-    # SQLite hands back naive datetimes for values stored as UTC.
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
-
-
-def _record(row: Any) -> TokenRecord:
-    return TokenRecord(
-        id=row.id,
-        client_id=row.client_id,
-        client_name=row.name,
-        rate_limit=row.rate_limit,
-        subject=Subject.from_row(row.subject_kind, row.subject_id, row.subject or {}),
-        scopes=frozenset(row.scope.split()),
-        expires_at=_aware(row.expires_at),
-        refresh_expires_at=_aware(row.refresh_expires_at) if row.refresh_expires_at else None,
-        revoked=row.revoked_at is not None or row.client_revoked_at is not None,
-    )
-
-
-def find_access_token(session: Session, token: str) -> TokenRecord | None:
-    """The token record for an access token string, or None when there is none."""
-    row = session.connection().execute(_BY_ACCESS, {"h": digest(token)}).first()
-    return None if row is None else _record(row)
-
-
-def find_refresh_token(session: Session, token: str) -> TokenRecord | None:
-    """The token record for a refresh token string, or None when there is none."""
-    row = session.connection().execute(_BY_REFRESH, {"r": digest(token)}).first()
-    return None if row is None else _record(row)
-
-
-def store_token(
-    session: Session,
-    client_id: str,
-    subject: Subject,
-    scope: str,
-    access_token: str,
-    expires_in: int,
-    *,
-    refresh_token: str | None = None,
-    refresh_expires_in: int | None = None,
-    now: dt.datetime | None = None,
-) -> ApiToken:
-    """Keep the hashes of a newly issued token pair."""
-    now = now or utcnow()
-    row = ApiToken(
-        access_hash=digest(access_token),
-        refresh_hash=digest(refresh_token) if refresh_token else None,
-        client_id=client_id,
-        subject_kind=subject.kind,
-        subject_id=subject.id,
-        subject=subject.as_json(),
-        scope=scope,
-        issued_at=now,
-        expires_at=now + dt.timedelta(seconds=expires_in),
-        refresh_expires_at=(
-            now + dt.timedelta(seconds=refresh_expires_in)
-            if refresh_token and refresh_expires_in
-            else None
-        ),
-    )
-    session.add(row)
-    session.flush()
-    return row
-
-
-def revoke_token(session: Session, token_id: int, now: dt.datetime | None = None) -> None:
-    """Revoke one token (access and refresh together)."""
-    session.connection().execute(
-        update(TOKENS)
-        .where(TOKENS.c.id == token_id, TOKENS.c.revoked_at.is_(None))
-        .values(revoked_at=now or utcnow())
-    )
-
-
-def store_code(
-    session: Session,
-    code: str,
-    client_id: str,
-    subject: Subject,
-    *,
-    redirect_uri: str,
-    scope: str,
-    code_challenge: str,
-    code_challenge_method: str,
-    lifetime: int,
-    now: dt.datetime | None = None,
-) -> None:
-    """Keep an authorization code (its hash) until it is exchanged or expires."""
-    now = now or utcnow()
-    session.add(
-        ApiAuthorizationCode(
-            code_hash=digest(code),
-            client_id=client_id,
-            redirect_uri=redirect_uri,
-            scope=scope,
-            code_challenge=code_challenge,
-            code_challenge_method=code_challenge_method,
-            subject_kind=subject.kind,
-            subject_id=subject.id,
-            subject=subject.as_json(),
-            expires_at=now + dt.timedelta(seconds=lifetime),
-        )
-    )
-    session.flush()
-
-
-def find_code(
-    session: Session, code: str, client_id: str, now: dt.datetime | None = None
-) -> ApiAuthorizationCode | None:
-    """An unexpired code issued to ``client_id``, or None."""
-    row = session.get(ApiAuthorizationCode, digest(code))
-    if row is None or row.client_id != client_id:
-        return None
-    if _aware(row.expires_at) <= (now or utcnow()):
-        return None
-    return row
-
-
-def delete_code(session: Session, row: ApiAuthorizationCode) -> None:
-    """Use up a code."""
-    session.delete(row)
-    session.flush()
-
-
-def record_upload(
-    session: Session,
-    owner: Subject,
-    attachment_id: int,
-    *,
-    procedure_id: str,
-    field_path: str,
-    sha256: str,
-    name: str,
-    content_type: str,
-    size: int,
-    now: dt.datetime | None = None,
-) -> ApiUpload:
-    """Note that ``owner`` uploaded this stored file for a field of a procedure."""
-    row = ApiUpload(
-        id=UPLOAD_PREFIX + secrets.token_hex(16),
-        attachment_id=attachment_id,
-        owner=owner.owner,
-        procedure_id=procedure_id,
-        field_path=field_path,
-        sha256=sha256,
-        name=name,
-        content_type=content_type,
-        size=size,
-        created_at=now or utcnow(),
-    )
-    session.add(row)
-    session.flush()
-    return row
-
-
-UPLOADS = ApiUpload.__table__  # type: ignore[attr-defined]  # SQLModel sets it on table models
-
-
-@dataclass(frozen=True)
-class OwnedUpload:
-    """An upload of the subject filing, as a filing needs it."""
-
-    id: str
-    procedure_id: str
-    field_path: str
-    sha256: str
-    name: str
-    content_type: str
-    size: int
-
-    def reference(self) -> dict[str, Any]:
-        """The value an attachment field holds for this file."""
-        return {
-            "sha256": self.sha256,
-            "name": self.name,
-            "content_type": self.content_type,
-            "size": self.size,
-        }
-
-
-_OWNED = select(
-    *(
-        UPLOADS.c[n]
-        for n in ("id", "procedure_id", "field_path", "sha256", "name", "content_type", "size")
-    )
-).where(
-    UPLOADS.c.owner == bindparam("owner"),
-    or_(
-        UPLOADS.c.id.in_(bindparam("ids", expanding=True)),
-        UPLOADS.c.sha256.in_(bindparam("shas", expanding=True)),
-    ),
-)
-
-
-def owned_uploads(
-    session: Session, owner: Subject, ids: Iterable[str], shas: Iterable[str]
-) -> list[OwnedUpload]:
-    """The owner's uploads with one of ``ids`` or one of ``shas`` (others' are not found)."""
-    params = {
-        "owner": owner.owner,
-        "ids": list(dict.fromkeys(ids)),
-        "shas": list(dict.fromkeys(shas)),
-    }
-    if not params["ids"] and not params["shas"]:
-        return []
-    rows = session.connection().execute(_OWNED, params).mappings()
-    return [OwnedUpload(**row) for row in rows]
 
 
 _cases = Case.__table__  # type: ignore[attr-defined]  # SQLModel sets it on table models

@@ -172,5 +172,7 @@ class Notice(SQLModel, table=True):
 
 from engine import access_log, notes, visits, worklist_indexes  # noqa: E402,F401 - staff tables
 from engine import api_clients as _api_clients  # noqa: E402,F401  # API tables (issue 7)
+from engine import api_tokens as _api_tokens  # noqa: E402,F401
+from engine import api_uploads as _api_uploads  # noqa: E402,F401
 from engine import childcare_models as _childcare  # noqa: E402,F401  # childcare tables (issue 8)
 from engine import drafts as _drafts  # noqa: E402,F401  # registers the drafts table (issue 5)

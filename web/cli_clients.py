@@ -8,7 +8,7 @@ import click
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from engine import api_clients
+from engine import api_clients, api_tokens
 from engine.api_clients import CLIENT_KINDS, DEFAULT_RATE_LIMIT, KIND_SCOPES, ClientError
 from engine.config import ConfigError, load_settings
 from engine.db import make_engine
@@ -124,7 +124,7 @@ def clients_revoke(client_id: str) -> None:
     eng = _engine()
     try:
         with Session(eng) as session:
-            n = api_clients.revoke_client(session, _load(session, client_id))
+            n = api_tokens.revoke_client(session, _load(session, client_id))
             session.commit()
     finally:
         eng.dispose()

@@ -28,8 +28,8 @@ from sqlalchemy import update
 from sqlmodel import Session
 
 from adapters.mock.world import DemoWorld
-from engine import api_clients
-from engine.api_clients import ApiToken
+from engine import api_clients, api_tokens
+from engine.api_tokens import ApiToken
 from web.api.auth import TOKEN_CACHE_SECONDS, TokenCache
 from web.api.spec import OPERATIONS
 
@@ -46,7 +46,7 @@ def test_a_token_lookup_is_trusted_for_a_few_seconds_only(
 ) -> None:
     assert integrator.get("/api/v1/me").status_code == 200
     with Session(app.extensions["madoguchi"].db) as s:
-        s.connection().execute(update(api_clients.TOKENS).values(revoked_at=api_clients.utcnow()))
+        s.connection().execute(update(api_tokens.TOKENS).values(revoked_at=api_clients.utcnow()))
         s.commit()
     assert integrator.get("/api/v1/me").status_code == 200
     later = time.monotonic() + TOKEN_CACHE_SECONDS + 0.1
@@ -128,7 +128,7 @@ def test_a_revoked_client_gets_no_token_and_its_tokens_stop_working(
     with Session(app.extensions["madoguchi"].db) as s:
         client = api_clients.get_client(s, integrator.client_id)
         assert client is not None
-        assert api_clients.revoke_client(s, client) == 1
+        assert api_tokens.revoke_client(s, client) == 1
         s.commit()
     # Revoked elsewhere (the CLI): this process trusts its lookup a few seconds more.
     assert integrator.get("/api/v1/me").status_code == 200
@@ -145,7 +145,7 @@ def test_a_revoked_client_gets_no_token_and_its_tokens_stop_working(
 def test_an_expired_token_is_refused(app: Flask, integrator: Api) -> None:
     past = api_clients.utcnow() - dt.timedelta(seconds=1)
     with Session(app.extensions["madoguchi"].db) as s:
-        s.connection().execute(update(api_clients.TOKENS).values(expires_at=past))
+        s.connection().execute(update(api_tokens.TOKENS).values(expires_at=past))
         s.commit()
     token_cache_of(app).clear()
     reply = integrator.get("/api/v1/me")

@@ -48,9 +48,11 @@ bp.after_request(ratelimit.add_headers)
 
 def init_app(app: Flask) -> None:
     """Register the API, its OAuth server, rate limit and error handling on ``app``."""
-    from web.api.auth import init_oauth
+    from web.api.auth import init_guard
     from web.api.authorize import oauth_bp
+    from web.api.oauth import init_oauth
 
+    init_guard(app)
     init_oauth(app)
     ratelimit.init_limiter(app, app.extensions["madoguchi"].settings.rate_limit_storage)
     app.register_blueprint(bp)
@@ -58,4 +60,4 @@ def init_app(app: Flask) -> None:
 
 
 # The operations register themselves on bp when their modules are imported.
-from web.api import applications, catalog, docs, files, lists, tokens  # noqa: E402,F401
+from web.api import applications, catalog, docs, files, filing, lists, tokens  # noqa: E402,F401

@@ -18,8 +18,8 @@ from sqlmodel import Session
 
 from engine.api_clients import SCOPES, Subject
 from web import SECURITY_HEADERS
-from web.api.auth import OAuthClient, server
 from web.api.common import rt
+from web.api.oauth import OAuthClient, server
 from web.i18n import t
 from web.session import current_resident, current_staff
 

@@ -15,13 +15,13 @@ from urllib.parse import quote
 from flask import Response, request
 from sqlmodel import select
 
-from engine import api_clients
+from engine import api_uploads
 from engine.documents import read_document
 from engine.files import FileRejected, read_file, store_upload
 from engine.models import Attachment, Document
 from web.api import bp
 from web.api import schemas as s
-from web.api.applications import CASE_PARAM, FORBIDDEN, NOT_FOUND, _case_id, open_case
+from web.api.applications import CASE_PARAM, FORBIDDEN, NOT_FOUND, checked_case_id, open_case
 from web.api.auth import caller
 from web.api.common import rt, transaction
 from web.api.errors import ApiError, problem
@@ -107,7 +107,7 @@ def upload_file() -> Any:
             stored = store_upload(session, rt().settings.files_dir, spec, field_path, name, content)
         except FileRejected as exc:
             raise ApiError(422, exc.code, exc.ja, exc.en) from None
-        row = api_clients.record_upload(
+        row = api_uploads.record_upload(
             session,
             who,
             stored.attachment_id,
@@ -155,7 +155,7 @@ FILE_PARAMS: dict[str, dict[str, Any]] = {
 )
 def download_attachment(application_id: str, file_id: str) -> Response:
     """An attachment of a case the caller may see (its ``url`` in the case)."""
-    case_id = _case_id(application_id)
+    case_id = checked_case_id(application_id)
     actor = caller().subject.actor()
     with transaction() as session:
         row = session.exec(
@@ -185,7 +185,7 @@ def download_attachment(application_id: str, file_id: str) -> Response:
 def download_document(application_id: str, file_id: str) -> Response:
     """A document issued for a case the caller may see: a receipt, a decision notice
     (its ``url`` in the case's ``documents``)."""
-    case_id = _case_id(application_id)
+    case_id = checked_case_id(application_id)
     actor = caller().subject.actor()
     with transaction() as session:
         row = session.exec(

@@ -8,7 +8,8 @@ from flask import Response
 
 from web.api import bp
 from web.api import schemas as s
-from web.api.auth import caller, oauth_transaction, server
+from web.api.auth import caller
+from web.api.oauth import oauth_transaction, server
 from web.api.spec import Reply, operation
 
 TAG = "oauth"
