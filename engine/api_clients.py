@@ -27,14 +27,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, cast
 
-from sqlalchemy import JSON, Index
+from sqlalchemy import JSON
 from sqlmodel import Field, Session, SQLModel, col
 from sqlmodel import select as orm_select
 
 from adapters.exchange import STAFF_ROLES
 from engine.actors import Actor
 from engine.definitions.models import Role
-from engine.models import Case, utcnow
 
 ClientKind = Literal["integrator", "resident", "staff"]
 CLIENT_KINDS: tuple[ClientKind, ...] = ("integrator", "resident", "staff")
@@ -65,6 +64,13 @@ CLIENT_PREFIX = "mdg_client_"
 SECRET_PREFIX = "mdg_secret_"  # noqa: S105  # a prefix, not a secret
 ACCESS_PREFIX = "mdg_at_"
 REFRESH_PREFIX = "mdg_rt_"
+
+
+# engine.models imports the API modules (so their tables are in the metadata): they import
+# nothing from it, whichever of them is imported first.
+def utcnow() -> dt.datetime:
+    """The current time, timezone-aware UTC."""
+    return dt.datetime.now(dt.UTC)
 
 
 def digest(secret: str) -> str:
@@ -245,10 +251,3 @@ def rotate_secret(session: Session, client: ApiClient) -> str:
     session.add(client)
     session.flush()
     return secret
-
-
-_cases = Case.__table__  # type: ignore[attr-defined]  # SQLModel sets it on table models
-IX_CASES_FILED_BY = Index(
-    "ix_cases_filed_by", _cases.c.organisation_id, _cases.c.filed_by, _cases.c.created_at
-)
-"""An integrator's (or any filer's) own filings, newest first (``GET /applications``)."""

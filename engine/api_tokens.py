@@ -14,8 +14,7 @@ from typing import Any
 from sqlalchemy import JSON, Index, bindparam, select, update
 from sqlmodel import Field, Session, SQLModel
 
-from engine.api_clients import CLIENTS, ApiClient, Subject, digest
-from engine.models import utcnow
+from engine.api_clients import CLIENTS, ApiClient, Subject, digest, utcnow
 
 
 class ApiToken(SQLModel, table=True):

@@ -16,8 +16,7 @@ from typing import Any
 from sqlalchemy import Index, bindparam, or_, select
 from sqlmodel import Field, Session, SQLModel
 
-from engine.api_clients import Subject
-from engine.models import utcnow
+from engine.api_clients import Subject, utcnow
 
 UPLOAD_PREFIX = "upl_"
 

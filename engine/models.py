@@ -48,6 +48,8 @@ class Case(SQLModel, table=True):
         UniqueConstraint("organisation_id", "idempotency_key", name="uq_cases_idempotency"),
         Index("ix_cases_queue", "organisation_id", "department", "state", "due_date", "id"),
         Index("ix_cases_applicant", "applicant_id", "created_at"),
+        # The cases a filer (an API integrator) filed, newest first (migration 0002).
+        Index("ix_cases_filed_by", "organisation_id", "filed_by", "created_at"),
     )
 
     id: str = Field(primary_key=True, max_length=32, description="random, not guessable")
