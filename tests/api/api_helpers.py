@@ -12,7 +12,6 @@ import hashlib
 import re
 import secrets
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
@@ -280,6 +279,3 @@ def signed_claim(api: Api, world: DemoWorld, key: str = "newborn_family") -> dic
         "attachments": {"bank_book_copy": [up.get_json()["id"]]},
         "signature": signature(world, key, data),
     }
-
-
-Factory = Callable[..., Api]

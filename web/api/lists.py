@@ -10,7 +10,6 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
-import re
 from typing import Any
 
 from sqlalchemy import select, tuple_
@@ -27,11 +26,11 @@ from web.api.common import rt, transaction
 from web.api.errors import ApiError, problem
 from web.api.present import text
 from web.api.spec import Reply, operation
+from web.staff.common import WORK_ROLES  # who has a work queue, as on the staff screens
+from web.staff.queue import STAFF_ID
 
 STAFF_FILTERS = ("assignee", "due", "include_closed")
-WORK_ROLES = ("intake", "review", "approval")
-"""Roles with a work queue (as on the staff screens)."""
-STAFF_ID = re.compile(r"^[A-Za-z0-9._-]{1,80}$")
+
 _COLUMNS = (
     "id",
     "reference",
