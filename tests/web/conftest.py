@@ -1,4 +1,5 @@
-"""Staff-screen fixtures: an app with demo cases, and logins as the demo staff accounts."""
+"""Web test fixtures shared by the staff and counter screens: the app with demo data and
+clients logged in as the demo staff accounts."""
 
 from __future__ import annotations
 
