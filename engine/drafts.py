@@ -273,6 +273,15 @@ def purge_expired(session: Session, *, now: dt.datetime | None = None) -> int:
     return len(gone)
 
 
+def purge_job(rt: Runtime, *, now: dt.datetime | None = None) -> int:
+    """One pass of the periodic purge: expired drafts are deleted (the web process's
+    background thread runs it beside the intake); returns how many."""
+    with Session(rt.db) as session:
+        gone = purge_expired(session, now=now)
+        session.commit()
+    return gone
+
+
 def delete_draft(session: Session, row: Draft) -> None:
     """Discard an open draft at the resident's request."""
     if row.status == "open":

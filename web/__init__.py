@@ -11,6 +11,7 @@ from werkzeug.exceptions import HTTPException
 
 from engine.config import Settings, load_settings
 from engine.db import make_engine
+from engine.drafts import purge_job
 from engine.intake import build_intake_job, worker_handlers
 from engine.outbox import OutboxWorker, start_worker_thread
 from engine.runtime import Runtime, build_runtime
@@ -83,11 +84,15 @@ def create_app(
             max_attempts=settings.outbox_max_attempts,
             kinds=worker_handlers(rt),
         )
-        # The embedded default pulls Pittari applications in the same background threads.
+        # The embedded default pulls Pittari and OSS applications, and deletes expired
+        # drafts, in the same background threads.
         intake = build_intake_job(rt)
-        app.extensions["madoguchi_worker_stop"] = start_worker_thread(
-            worker, periodic=intake.run_once
-        )
+
+        def periodic() -> None:
+            purge_job(rt)
+            intake.run_once()
+
+        app.extensions["madoguchi_worker_stop"] = start_worker_thread(worker, periodic=periodic)
     return app
 
 

@@ -83,3 +83,15 @@ def test_drafts_expire_and_are_purged(rt: Runtime) -> None:
         assert drafts.purge_expired(s, now=gone) == 1
         s.commit()
         assert s.get(drafts.Draft, row.id) is None
+
+
+def test_the_background_purge_deletes_expired_drafts_and_keeps_the_rest(rt: Runtime) -> None:
+    long_ago = dt.datetime.now(dt.UTC) - dt.timedelta(days=rt.settings.draft_days + 1)
+    with Session(rt.db, expire_on_commit=False) as s:
+        old = drafts.start_draft(rt, s, PROCEDURE, RESIDENT, {}, now=long_ago)
+        fresh = drafts.start_draft(rt, s, PROCEDURE, "1000000201", {})
+        s.commit()
+    assert drafts.purge_job(rt) == 1
+    with Session(rt.db) as s:
+        assert s.get(drafts.Draft, old.id) is None
+        assert s.get(drafts.Draft, fresh.id) is not None
